@@ -1,0 +1,126 @@
+"""Forms of the registry pages; they validate input and hand it to the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from govern import roles
+
+from .models import CRITERION_MAX, Criterion, Enterprise, IndustrialPark, Tier, TierPolicy
+from .services import REGISTRY_FIELDS, uscc_accept
+
+
+class EnterpriseForm(forms.ModelForm):
+    uscc_override_reason = forms.CharField(
+        label=_("Reason for accepting a failing check character"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Managers only: a real code that fails the GB 32100-2015 check, e.g. an early pilot code."
+        ),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ("uscc", *REGISTRY_FIELDS)
+        widgets = {
+            "main_voc_materials": forms.Textarea(attrs={"rows": 2}),
+            "treatment_facilities": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["uscc"].disabled = True
+            del self.fields["uscc_override_reason"]
+        elif not roles.is_manager(user):
+            del self.fields["uscc_override_reason"]
+
+    def clean_uscc(self):
+        value = self.cleaned_data["uscc"]
+        if self.instance.pk:
+            return self.instance.uscc
+        override = (
+            self.data.get(self.add_prefix("uscc_override_reason"), "")
+            if roles.is_manager(self.user)
+            else ""
+        )
+        try:
+            return uscc_accept(code=value, by=self.user, override_reason=override)
+        except ValidationError as error:
+            if error.code == "checksum" and roles.is_manager(self.user):
+                raise ValidationError(
+                    [
+                        *error.messages,
+                        _("If the code is real, give a reason below to register it anyway."),
+                    ]
+                ) from error
+            raise
+
+    def registry_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in REGISTRY_FIELDS if f in self.cleaned_data}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class RelocationForm(ReasonForm):
+    park = forms.ModelChoiceField(
+        label=_("Target industrial park"), queryset=IndustrialPark.objects.all()
+    )
+
+
+class GradingForm(ReasonForm):
+    tier = forms.ChoiceField(
+        label=_("Tier"),
+        choices=[("", _("As the policy suggests"))] + list(Tier.choices),
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for overriding the suggestion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    field_order = [*Criterion.values, "tier", "override_reason", "reason", "expected_state"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in Criterion:
+            self.fields[criterion.value] = forms.IntegerField(
+                label=criterion.label,
+                min_value=0,
+                max_value=CRITERION_MAX,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        self.order_fields(self.field_order)
+
+    def scores(self) -> dict[str, int]:
+        return {c: self.cleaned_data[c] for c in Criterion.values}
+
+
+class TierPolicyForm(forms.ModelForm):
+    class Meta:
+        model = TierPolicy
+        fields = (
+            "min_score",
+            "governance_path",
+            "remediation_deadline_days",
+            "inspection_interval_days",
+            "description",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel (.xlsx) file"))
+    skip_bad_rows = forms.BooleanField(
+        label=_("Import the good rows and skip the bad ones"),
+        required=False,
+        help_text=_("Otherwise a file with any bad row imports nothing."),
+    )

@@ -1,0 +1,280 @@
+"""Reading enterprise rows from CSV or .xlsx and validating them row by row."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from govern import roles
+from govern.errors import ApplicationError, InvalidInput, PermissionDenied
+
+from .forms import EnterpriseForm
+from .models import District, Enterprise, IndustrialPark, Sector
+from .services import enterprise_register
+from .validators import normalize_uscc
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object  # a lazy translation: the header written on export
+    required: bool = False
+    kind: str = "text"  # text, bool, ref
+
+    def export(self, enterprise) -> object:
+        if self.key == "uscc_override_reason":
+            return enterprise.uscc_override_reason
+        value = getattr(enterprise, self.key)
+        if self.kind == "bool":
+            return _("yes") if value else _("no")
+        if self.kind == "ref":
+            return value.name if value else ""
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+
+    def headers(self) -> set[str]:
+        """Every header that names this column: its key and its label in each language."""
+        names = {self.key.lower()}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names.add(str(self.label).strip().lower())
+        return names
+
+
+COLUMNS = (
+    Column("name", gettext_lazy("Enterprise name"), required=True),
+    Column("uscc", gettext_lazy("Unified social credit code"), required=True),
+    Column("sector", gettext_lazy("Sector"), required=True, kind="ref"),
+    Column("district", gettext_lazy("District"), required=True, kind="ref"),
+    Column("address", gettext_lazy("Address"), required=True),
+    Column("longitude", gettext_lazy("Longitude")),
+    Column("latitude", gettext_lazy("Latitude")),
+    Column("legal_representative", gettext_lazy("Legal representative"), required=True),
+    Column("contact_name", gettext_lazy("Contact person")),
+    Column("contact_phone", gettext_lazy("Contact phone")),
+    Column("park", gettext_lazy("Industrial park"), kind="ref"),
+    Column("in_built_up_area", gettext_lazy("In a built-up area"), kind="bool"),
+    Column("handles_hazardous_chemicals", gettext_lazy("Handles hazardous chemicals"), kind="bool"),
+    Column("baseline_voc_tpa", gettext_lazy("Baseline VOC emissions (t/a)")),
+    Column("baseline_nox_tpa", gettext_lazy("Baseline NOx emissions (t/a)")),
+    Column("main_voc_materials", gettext_lazy("Main VOC-containing raw materials")),
+    Column("treatment_facilities", gettext_lazy("Treatment facilities")),
+    Column("uscc_override_reason", gettext_lazy("Reason for accepting a failing check character")),
+)
+
+# Numeric columns whose empty cell means the model's default (0 t/a), as on the registration form.
+DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa"}
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "否", "×"}
+
+
+@dataclass
+class RowResult:
+    number: int  # the row's line in the file, header being line 1
+    name: str
+    uscc: str
+    errors: list[str] = field(default_factory=list)
+    enterprise_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    committed: bool = False
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for r in self.rows if r.enterprise_id)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(upload, *, max_bytes: int) -> list[dict[str, str]]:
+    """Parse an uploaded .csv or .xlsx into rows keyed by column key; raise InvalidInput if unreadable."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise InvalidInput(
+            _("The file is %(size).1f MB; at most %(max).1f MB is accepted.")
+            % {"size": upload.size / 1e6, "max": max_bytes / 1e6},
+            field="file",
+        )
+    raw = upload.read()
+    matrix = _read_xlsx(raw) if raw[:4] == b"PK\x03\x04" else _read_csv(raw)  # .xlsx is a zip
+    matrix = [row for row in matrix if any(_cell_text(c) for c in row)]
+    if not matrix:
+        raise InvalidInput(_("The file is empty."), field="file")
+    header, *body = matrix
+    lookup = {name: column.key for column in COLUMNS for name in column.headers()}
+    keys = [lookup.get(_cell_text(h).lower()) for h in header]
+    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in keys]
+    if missing:
+        raise InvalidInput(
+            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
+            field="file",
+        )
+    if not body:
+        raise InvalidInput(_("The file has a header but no enterprise rows."), field="file")
+    rows = []
+    for values in body:
+        row = {key: _cell_text(value) for key, value in zip(keys, values, strict=False) if key}
+        rows.append(row)
+    return rows
+
+
+def _read_xlsx(raw: bytes) -> list[list]:
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken file
+        raise InvalidInput(_("The file is not a readable .xlsx workbook."), field="file") from error
+    sheet = workbook.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _read_csv(raw: bytes) -> list[list]:
+    if b"\x00" in raw[:4096]:
+        raise InvalidInput(
+            _("The file is neither a CSV text file nor an .xlsx workbook."), field="file"
+        )
+    # Excel in China saves CSV as GB18030 unless told otherwise.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput(_("The CSV file is neither UTF-8 nor GB18030 text."), field="file")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def row_to_form_data(
+    row: dict[str, str], *, references: dict[str, dict[str, object]]
+) -> tuple[dict, list[str]]:
+    """Turn one row's text into form data, resolving sector, district and park names to ids."""
+    data: dict[str, object] = {}
+    errors: list[str] = []
+    for column in COLUMNS:
+        value = row.get(column.key, "")
+        if column.kind == "bool":
+            word = value.strip().lower()
+            if word in TRUE_WORDS:
+                data[column.key] = "on"
+            elif word not in FALSE_WORDS:
+                errors.append(
+                    _("%(column)s: “%(value)s” is not yes or no.")
+                    % {"column": column.label, "value": value}
+                )
+        elif column.kind == "ref":
+            if value:
+                found = references[column.key].get(value.lower())
+                if found is None:
+                    errors.append(
+                        _("%(column)s: “%(value)s” is unknown.")
+                        % {"column": column.label, "value": value}
+                    )
+                else:
+                    data[column.key] = found.pk
+        elif not value and column.key in DEFAULTED_FIELDS:
+            data[column.key] = str(Enterprise._meta.get_field(column.key).get_default())
+        else:
+            data[column.key] = value
+    return data, errors
+
+
+def reference_lookup(model) -> dict[str, object]:
+    """Map a reference table's Chinese name, English name and code (lower-cased) to its rows."""
+    lookup = {}
+    for item in model.objects.all():
+        for name in (item.name, item.name_en, item.code):
+            lookup[name.strip().lower()] = item
+    return lookup
+
+
+def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
+    """Validate every row, then register the good ones in one transaction.
+
+    A file with any bad row imports nothing unless ``skip_bad_rows`` is set.
+    """
+    if not roles.is_manager(by):
+        raise PermissionDenied()
+    rows = read_table(upload, max_bytes=settings.GOVERN_IMPORT_MAX_BYTES)
+    references = {
+        "sector": reference_lookup(Sector),
+        "district": reference_lookup(District),
+        "park": reference_lookup(IndustrialPark),
+    }
+    report = ImportReport(rows=[])
+    first_row_of: dict[str, int] = {}
+    forms = []
+    for number, row in enumerate(rows, start=2):
+        data, errors = row_to_form_data(row, references=references)
+        result = RowResult(
+            number=number,
+            name=row.get("name", ""),
+            uscc=normalize_uscc(row.get("uscc", "")),
+            errors=errors,
+        )
+        form = EnterpriseForm(data=data, user=by)
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                result.errors.extend(f"{label}: {m}" if label else m for m in messages)
+        if result.uscc and result.uscc in first_row_of:
+            result.errors.append(
+                _("Same credit code as row %(row)d.") % {"row": first_row_of[result.uscc]}
+            )
+        first_row_of.setdefault(result.uscc, number)
+        report.rows.append(result)
+        forms.append(form)
+    if report.bad_rows and not skip_bad_rows:
+        return report
+    with transaction.atomic():
+        for result, form in zip(report.rows, forms, strict=True):
+            if not result.ok:
+                continue
+            try:
+                with transaction.atomic():
+                    enterprise = enterprise_register(
+                        data=form.registry_data(),
+                        uscc=form.cleaned_data["uscc"],
+                        uscc_override_reason=form.data.get("uscc_override_reason", ""),
+                        by=by,
+                        reason=_("Imported from %(file)s, row %(row)d")
+                        % {"file": upload.name, "row": result.number},
+                    )
+            except ApplicationError as error:
+                result.errors.append(str(error.message))
+                if not skip_bad_rows:
+                    transaction.set_rollback(True)
+                    for row in report.rows:
+                        row.enterprise_id = None
+                    return report
+            else:
+                result.enterprise_id = enterprise.pk
+        report.committed = True
+    return report

@@ -1,0 +1,352 @@
+"""Create demo users and about 300 plausible enterprises spread over sectors, districts and states."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone, translation
+
+from enterprises import services
+from enterprises.models import (
+    Criterion,
+    District,
+    Enterprise,
+    IndustrialPark,
+    RemediationPlan,
+    RemediationTask,
+    Sector,
+    State,
+    TierPolicy,
+)
+from enterprises.validators import uscc_check_character
+from govern import roles
+from govern.models import User
+
+DEMO_PASSWORD = "govern-demo"
+DEMO_USERS = [
+    # username, role group, full name (family, given)
+    ("manager", roles.MANAGER, "陈", "建国"),
+    ("inspector", roles.INSPECTOR, "林", "志强"),
+    ("inspector2", roles.INSPECTOR, "黄", "晓梅"),
+    ("enterprise", roles.ENTERPRISE, "蔡", "明辉"),
+]
+BRANDS = [
+    "鸿达",
+    "华泰",
+    "恒信",
+    "永兴",
+    "联丰",
+    "嘉盛",
+    "宏图",
+    "荣昌",
+    "金源",
+    "新亚",
+    "通达",
+    "盛丰",
+    "利源",
+    "锦华",
+    "泰和",
+    "万豪",
+    "顺安",
+    "福源",
+    "天成",
+    "中闽",
+    "闽南",
+    "海峡",
+    "东南",
+    "凯盛",
+    "远航",
+    "百川",
+    "佳美",
+    "宝龙",
+    "协和",
+    "兴业",
+]
+SECTOR_WORDS = {
+    "petrochemical": ["石化", "石油化工"],
+    "chemical": ["化工", "精细化工"],
+    "industrial_coating": ["机械", "家具", "汽车配件"],
+    "packaging_printing": ["包装印刷", "彩印"],
+    "footwear": ["鞋业", "鞋服"],
+    "resin_crafts": ["工艺品", "树脂工艺"],
+    "rubber_plastics": ["塑胶制品", "橡塑"],
+    "textile_dyeing": ["印染", "纺织印染"],
+    "oil_storage": ["石油销售", "油品储运"],
+    "chemical_fibre": ["化纤", "化学纤维"],
+    "steel": ["钢铁"],
+    "cement": ["水泥"],
+    "building_materials": ["建材", "石材"],
+    "nonferrous": ["铝业", "有色金属"],
+    "coking": ["焦化"],
+    "paper": ["纸业"],
+}
+# Where each sector clusters in Quanzhou (district codes), so the demo looks like the city.
+SECTOR_HOMES = {
+    "petrochemical": ["quangang", "huian"],
+    "chemical": ["quangang", "huian", "nanan"],
+    "footwear": ["jinjiang", "licheng", "fengze", "nanan"],
+    "textile_dyeing": ["shishi", "jinjiang"],
+    "resin_crafts": ["dehua", "huian", "licheng"],
+    "packaging_printing": ["jinjiang", "licheng", "luojiang", "nanan"],
+    "oil_storage": ["quangang", "fengze", "nanan", "anxi"],
+    "chemical_fibre": ["jinjiang", "shishi"],
+    "cement": ["anxi", "yongchun"],
+}
+SECTOR_WEIGHTS = {
+    "footwear": 14,
+    "industrial_coating": 12,
+    "packaging_printing": 10,
+    "textile_dyeing": 9,
+    "rubber_plastics": 9,
+    "resin_crafts": 7,
+    "chemical": 7,
+    "oil_storage": 6,
+    "petrochemical": 4,
+    "chemical_fibre": 4,
+}
+STATE_WEIGHTS = [
+    (State.REGISTERED, 20),
+    (State.GRADED, 24),
+    (State.REMEDIATING, 26),
+    (State.COMPLIANT, 12),
+    (State.RELOCATING, 8),
+    (State.RELOCATED, 4),
+    (State.CLOSED, 6),
+]
+MATERIALS = [
+    "溶剂型涂料、稀释剂",
+    "水性油墨、洗车水",
+    "溶剂型胶粘剂、处理剂",
+    "不饱和树脂、固化剂",
+    "苯乙烯、丙烯腈",
+    "甲苯、二甲苯",
+    "汽油、柴油",
+    "定型机油烟",
+]
+FACILITIES = [
+    "活性炭吸附",
+    "活性炭吸附+催化燃烧",
+    "RTO蓄热式焚烧",
+    "UV光氧+活性炭",
+    "水喷淋+活性炭",
+    "油气回收装置",
+    "无",
+]
+SURNAMES = "陈林黄张吴王蔡李郑许洪庄苏施曾"
+GIVEN = [
+    "建华",
+    "志明",
+    "秀英",
+    "国强",
+    "丽娟",
+    "文彬",
+    "少华",
+    "清水",
+    "雅琴",
+    "振东",
+    "美玲",
+    "金山",
+]
+TASK_TEXT = {
+    "source_substitution": "以水性涂料/油墨替代溶剂型原辅材料，替代比例不低于80%",
+    "collection": "生产车间密闭改造，废气收集效率提升至90%以上",
+    "treatment": "淘汰低效UV光氧设施，升级为活性炭吸附+催化燃烧",
+    "monitoring": "安装VOCs在线监测设备并与生态环境部门联网",
+    "records": "建立原辅材料、活性炭更换及设施运行管理台账",
+}
+ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def demo_uscc(rng: random.Random, district: District) -> str:
+    division = district.division_code or "350500"
+    first17 = "91" + division + "".join(rng.choice(ORG_ALPHABET) for _ in range(9))
+    return first17 + uscc_check_character(first17)
+
+
+class Command(BaseCommand):
+    help = "Load demo users and enterprises (refused when DEBUG is off unless --force)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--count", type=int, default=300, help="how many enterprises (default 300)"
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--force", action="store_true", help="load even when DEBUG is off")
+
+    def handle(self, *args, count, seed, force, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo data is for development: DEBUG is off. Use --force to load it anyway."
+            )
+        if count < 1:
+            raise CommandError("--count must be at least 1.")
+        if User.objects.filter(username="manager").exists() and Enterprise.objects.exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            with transaction.atomic():
+                users = self.create_users()
+                self.create_enterprises(rng=random.Random(seed), count=count, users=users)
+        self.print_logins()
+
+    def create_users(self) -> dict[str, User]:
+        users = {}
+        for username, group, last, first in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"last_name": last, "first_name": first}
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+        admin, _ = User.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        return users
+
+    def create_enterprises(self, *, rng: random.Random, count: int, users: dict[str, User]) -> None:
+        manager, inspector = users["manager"], users["inspector"]
+        sectors = list(Sector.objects.all())
+        districts = {d.code: d for d in District.objects.all()}
+        parks = list(IndustrialPark.objects.select_related("district"))
+        policies = {p.tier: p for p in TierPolicy.objects.all()}
+        weights = [SECTOR_WEIGHTS.get(s.code, 1) for s in sectors]
+        states, state_weights = zip(*STATE_WEIGHTS, strict=True)
+        used_names: set[str] = set()
+        today = timezone.localdate()
+        portal_enterprise = None
+        for _ in range(count):
+            sector = rng.choices(sectors, weights)[0]
+            district = districts[rng.choice(SECTOR_HOMES.get(sector.code, list(districts)))]
+            park = (
+                next((p for p in parks if p.district_id == district.pk), None)
+                if rng.random() < 0.3
+                else None
+            )
+            place = district.name.rstrip("区县市") if district.kind != "zone" else "泉州"
+            name = f"{place}{rng.choice(BRANDS)}{rng.choice(SECTOR_WORDS[sector.code])}有限公司"
+            while name in used_names:
+                name = name.replace("有限公司", f"{rng.randint(2, 9)}厂有限公司", 1)
+            used_names.add(name)
+            baseline = Decimal(rng.choice([0.8, 1.5, 3, 6, 12, 25, 60, 150])) * Decimal(
+                rng.uniform(0.6, 1.4)
+            )
+            enterprise = services.enterprise_register(
+                data={
+                    "name": name,
+                    "sector": sector,
+                    "district": district,
+                    "park": park,
+                    "address": f"福建省泉州市{district.name}{rng.choice(['工业路', '滨江路', '科技路', '创业大道', '兴业街'])}{rng.randint(1, 399)}号",
+                    "latitude": Decimal(f"{24.6 + rng.random() * 0.9:.6f}"),
+                    "longitude": Decimal(f"{118.0 + rng.random() * 1.0:.6f}"),
+                    "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    "contact_phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
+                    "in_built_up_area": rng.random() < 0.35,
+                    "handles_hazardous_chemicals": sector.code
+                    in {"petrochemical", "chemical", "oil_storage"},
+                    "baseline_voc_tpa": baseline.quantize(Decimal("0.001")),
+                    "baseline_nox_tpa": (baseline * Decimal("0.3")).quantize(Decimal("0.001")),
+                    "main_voc_materials": rng.choice(MATERIALS),
+                    "treatment_facilities": rng.choice(FACILITIES),
+                },
+                uscc=demo_uscc(rng, district),
+                by=inspector,
+                reason="污染源普查登记",
+            )
+            target = rng.choices(states, state_weights)[0]
+            self.advance(
+                enterprise,
+                target,
+                rng=rng,
+                inspector=inspector,
+                manager=manager,
+                parks=parks,
+                policies=policies,
+                today=today,
+            )
+            if portal_enterprise is None and target == State.REMEDIATING:
+                portal_enterprise = enterprise
+        users["enterprise"].enterprise = portal_enterprise or Enterprise.objects.first()
+        users["enterprise"].save()
+
+    def advance(
+        self, enterprise, target, *, rng, inspector, manager, parks, policies, today
+    ) -> None:
+        if target == State.REGISTERED:
+            return
+        if target == State.CLOSED and rng.random() < 0.5:
+            services.enterprise_close(
+                enterprise=enterprise, by=manager, reason="无证经营，依法取缔"
+            )
+            return
+        tier = {State.RELOCATING: "C", State.RELOCATED: "C", State.CLOSED: "D"}.get(
+            target
+        ) or rng.choice("AABBB")
+        low = {"A": 85, "B": 70, "C": 50, "D": 20}[tier]
+        total = rng.randint(low, min(100, low + 14))
+        scores = dict.fromkeys(Criterion.values, total // 5)
+        for criterion in list(Criterion.values)[: total % 5]:
+            scores[criterion] += 1
+        services.enterprise_grade(
+            enterprise=enterprise, scores=scores, by=inspector, reason="现场核查后评定"
+        )
+        if target == State.GRADED:
+            return
+        if target == State.CLOSED:
+            services.enterprise_close(
+                enterprise=enterprise, by=manager, reason="D级企业，按分级结果关停"
+            )
+            return
+        if target in (State.RELOCATING, State.RELOCATED):
+            options = [p for p in parks if p.pk != enterprise.park_id]
+            services.enterprise_start_relocation(
+                enterprise=enterprise,
+                park=rng.choice(options),
+                by=manager,
+                reason="C级企业，实施退城入园",
+            )
+            if target == State.RELOCATED:
+                services.enterprise_complete_relocation(
+                    enterprise=enterprise, by=manager, reason="新厂区验收合格"
+                )
+            return
+        deadline = today + timedelta(
+            days=policies[tier].remediation_deadline_days - rng.randint(0, 200)
+        )
+        accepted = target == State.COMPLIANT
+        plan = RemediationPlan.objects.create(
+            enterprise=enterprise, created_by=inspector, summary="一企一策整治方案"
+        )
+        for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3)):
+            RemediationTask.objects.create(
+                plan=plan,
+                measure=measure,
+                description=TASK_TEXT[measure],
+                deadline=deadline,
+                owner=enterprise.contact_name,
+                expected_voc_reduction_tpa=(enterprise.baseline_voc_tpa * Decimal("0.2")).quantize(
+                    Decimal("0.001")
+                ),
+                status=RemediationTask.Status.ACCEPTED if accepted else RemediationTask.Status.OPEN,
+            )
+        services.enterprise_start_remediation(
+            enterprise=enterprise, by=inspector, reason="按一企一策启动整治"
+        )
+        if accepted:
+            services.enterprise_certify_compliant(
+                enterprise=enterprise, by=inspector, reason="整治任务全部验收通过"
+            )
+
+    def print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
+        for username, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<11} {role}")
+        self.stdout.write(f"  {'admin':<11} superuser (Django admin at /admin/)")

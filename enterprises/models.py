@@ -1,0 +1,470 @@
+"""The enterprise registry, its reference data, the tier policy and the lifecycle state machine."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from govern import roles
+from govern.audit import AppendOnlyModel
+
+
+class ReferenceData(models.Model):
+    """A code list entry with a Chinese and an English name, shown in the active language."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+class Sector(ReferenceData):
+    is_key_sector = models.BooleanField(_("key VOC sector"), default=True)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class District(ReferenceData):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        CITY = "city", _("county-level city")
+        COUNTY = "county", _("county")
+        ZONE = "zone", _("development zone")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    division_code = models.CharField(_("administrative division code"), max_length=6, blank=True)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class IndustrialPark(ReferenceData):
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT)
+    is_chemical_park = models.BooleanField(_("chemical / petrochemical park"), default=False)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("industrial park")
+        verbose_name_plural = _("industrial parks")
+
+
+class Tier(models.TextChoices):
+    A = "A", _("Tier A")
+    B = "B", _("Tier B")
+    C = "C", _("Tier C")
+    D = "D", _("Tier D")
+
+
+class GovernancePath(models.TextChoices):
+    UPGRADE = "upgrade", _("keep and upgrade")
+    REMEDIATE = "remediate", _("remediate")
+    RELOCATE = "relocate", _("relocate into a park")
+    CLOSE = "close", _("close")
+
+
+class TierPolicy(models.Model):
+    """What each tier means: its path, deadlines and how often it is inspected; edited by managers."""
+
+    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, unique=True)
+    min_score = models.PositiveSmallIntegerField(
+        _("minimum total score"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("An assessment scoring at least this much (out of 100) suggests this tier."),
+    )
+    governance_path = models.CharField(
+        _("governance path"), max_length=10, choices=GovernancePath.choices
+    )
+    remediation_deadline_days = models.PositiveIntegerField(
+        _("remediation deadline (days)"), validators=[MinValueValidator(1)]
+    )
+    inspection_interval_days = models.PositiveIntegerField(
+        _("inspection interval (days)"), validators=[MinValueValidator(1)]
+    )
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name = _("tier policy")
+        verbose_name_plural = _("tier policies")
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} · {self.get_governance_path_display()}"
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    GRADED = "graded", _("graded")
+    REMEDIATING = "remediating", _("remediating")
+    COMPLIANT = "compliant", _("compliant")
+    RELOCATING = "relocating", _("relocating")
+    RELOCATED = "relocated", _("relocated")
+    CLOSED = "closed", _("closed")
+
+
+TERMINAL_STATES = (State.RELOCATED, State.CLOSED)
+NON_TERMINAL_STATES = [s for s in State.values if s not in TERMINAL_STATES]
+
+
+# Transition permissions: callables of (enterprise, user), shared by services and templates.
+def staff_may_act(enterprise: "Enterprise", user) -> bool:
+    return roles.is_staff_role(user)
+
+
+def manager_may_act(enterprise: "Enterprise", user) -> bool:
+    return roles.is_manager(user)
+
+
+# Transition conditions: named guards on the enterprise itself.
+def has_remediation_tasks(enterprise: "Enterprise") -> bool:
+    return enterprise.remediation_tasks().exists()
+
+
+def all_remediation_tasks_accepted(enterprise: "Enterprise") -> bool:
+    return (
+        not enterprise.remediation_tasks().exclude(status=RemediationTask.Status.ACCEPTED).exists()
+    )
+
+
+def has_relocation_park(enterprise: "Enterprise") -> bool:
+    return enterprise.relocation_park_id is not None
+
+
+class Enterprise(FSMModelMixin, models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    uscc_override_reason = models.TextField(
+        _("reason for accepting a failing check character"), blank=True
+    )
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=300)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=60)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("industrial park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    in_built_up_area = models.BooleanField(_("in a built-up area"), default=False)
+    handles_hazardous_chemicals = models.BooleanField(
+        _("handles hazardous chemicals"), default=False
+    )
+    baseline_voc_tpa = models.DecimalField(
+        _("baseline VOC emissions (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    baseline_nox_tpa = models.DecimalField(
+        _("baseline NOx emissions (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    main_voc_materials = models.TextField(_("main VOC-containing raw materials"), blank=True)
+    treatment_facilities = models.TextField(_("treatment facilities"), blank=True)
+
+    state = FSMField(
+        _("state"), default=State.REGISTERED, choices=State.choices, protected=True, db_index=True
+    )
+    tier = models.CharField(
+        _("tier"), max_length=1, choices=Tier.choices, blank=True, db_index=True
+    )
+    relocation_park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("relocation target park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_relocations",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tier="") | models.Q(tier__in=Tier.values),
+                name="enterprise_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=State.values), name="enterprise_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def remediation_tasks(self):
+        return RemediationTask.objects.filter(plan__enterprise=self)
+
+    # The lifecycle. Transitions only change state; the services in services.py do the rest.
+    @transition(
+        field=state,
+        source=[State.REGISTERED, State.GRADED, State.COMPLIANT],
+        target=State.GRADED,
+        permission=staff_may_act,
+        custom={"label": _("Grade"), "needs_assessment": True},
+    )
+    def grade(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.GRADED,
+        target=State.REMEDIATING,
+        permission=staff_may_act,
+        conditions=[has_remediation_tasks],
+        custom={"label": _("Start remediation")},
+    )
+    def start_remediation(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REMEDIATING,
+        target=State.COMPLIANT,
+        permission=staff_may_act,
+        conditions=[all_remediation_tasks_accepted],
+        custom={"label": _("Certify compliant")},
+    )
+    def certify_compliant(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.GRADED, State.REMEDIATING],
+        target=State.RELOCATING,
+        permission=manager_may_act,
+        custom={"label": _("Order relocation")},
+    )
+    def start_relocation(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RELOCATING,
+        target=State.RELOCATED,
+        permission=manager_may_act,
+        conditions=[has_relocation_park],
+        custom={"label": _("Confirm relocation")},
+    )
+    def complete_relocation(self):
+        pass
+
+    @transition(
+        field=state,
+        source=NON_TERMINAL_STATES,
+        target=State.CLOSED,
+        permission=manager_may_act,
+        custom={"label": _("Close")},
+    )
+    def close(self):
+        pass
+
+
+# Why a transition may be refused, in the user's words; keyed by condition function name.
+CONDITION_MESSAGES = {
+    "has_remediation_tasks": _("A remediation plan with at least one task is required first."),
+    "all_remediation_tasks_accepted": _("Every remediation task must be accepted first."),
+    "has_relocation_park": _("A relocation target park must be set first."),
+}
+
+
+class TransitionLog(AppendOnlyModel):
+    """One row per lifecycle step, starting with registration; never updated or deleted."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class Criterion(models.TextChoices):
+    """Grading criteria, each scored 0-20 (higher is better) for a total out of 100."""
+
+    MATERIALS = "score_materials", _("raw-material VOC content")
+    COLLECTION = "score_collection", _("collection efficiency")
+    TREATMENT = "score_treatment", _("treatment technology")
+    MONITORING = "score_monitoring", _("monitoring")
+    RECORDS = "score_records", _("management records")
+
+
+CRITERION_MAX = 20
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(label, validators=[MaxValueValidator(CRITERION_MAX)])
+
+
+class GradingAssessment(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    score_materials = _score_field(Criterion.MATERIALS.label)
+    score_collection = _score_field(Criterion.COLLECTION.label)
+    score_treatment = _score_field(Criterion.TREATMENT.label)
+    score_monitoring = _score_field(Criterion.MONITORING.label)
+    score_records = _score_field(Criterion.RECORDS.label)
+    total_score = models.PositiveSmallIntegerField(_("total score"))
+    suggested_tier = models.CharField(_("suggested tier"), max_length=1, choices=Tier.choices)
+    tier = models.CharField(_("assigned tier"), max_length=1, choices=Tier.choices)
+    override_reason = models.TextField(_("reason for overriding the suggestion"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("grading assessment")
+        verbose_name_plural = _("grading assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tier=models.F("suggested_tier")) | ~models.Q(override_reason=""),
+                name="assessment_override_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.tier} ({self.total_score})"
+
+    @property
+    def overridden(self) -> bool:
+        return self.tier != self.suggested_tier
+
+
+class RemediationPlan(models.Model):
+    """The enterprise's "one enterprise, one plan" (一企一策); its tasks gate the compliant state."""
+
+    enterprise = models.OneToOneField(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="remediation_plan",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remediation plan")
+        verbose_name_plural = _("remediation plans")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class RemediationTask(models.Model):
+    class Measure(models.TextChoices):
+        SOURCE_SUBSTITUTION = "source_substitution", _("low-VOC source substitution")
+        COLLECTION = "collection", _("collection upgrade")
+        TREATMENT = "treatment", _("treatment upgrade")
+        MONITORING = "monitoring", _("monitoring installation")
+        RECORDS = "records", _("management records")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        SUBMITTED = "submitted", _("evidence submitted")
+        ACCEPTED = "accepted", _("accepted")
+
+    plan = models.ForeignKey(
+        RemediationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    description = models.TextField(_("description"))
+    deadline = models.DateField(_("deadline"))
+    owner = models.CharField(_("owner"), max_length=60)
+    expected_voc_reduction_tpa = models.DecimalField(
+        _("expected VOC reduction (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("remediation task")
+        verbose_name_plural = _("remediation tasks")
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()} · {self.deadline}"

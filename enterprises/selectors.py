@@ -1,0 +1,36 @@
+"""Reads of the registry, scoped to what the user may see; views, exports and the API share them."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from govern import roles
+
+from .models import Enterprise, TransitionLog
+
+
+def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
+    """Enterprises the user may see: staff see all; an enterprise account only its own."""
+    qs = Enterprise.objects.select_related("sector", "district", "park")
+    if roles.is_staff_role(user):
+        pass
+    elif roles.is_enterprise_user(user) and user.enterprise_id:
+        qs = qs.filter(pk=user.enterprise_id)
+    else:
+        qs = qs.none()
+    if filters:
+        from .filters import EnterpriseFilter
+
+        qs = EnterpriseFilter(filters, queryset=qs).qs
+    return qs
+
+
+def enterprise_get(*, user, pk: int) -> Enterprise:
+    """One enterprise the user may see, or 404 (never 403, so existence is not revealed)."""
+    try:
+        return enterprise_list(user=user).select_related("relocation_park").get(pk=pk)
+    except Enterprise.DoesNotExist as error:
+        raise Http404 from error
+
+
+def enterprise_timeline(*, enterprise: Enterprise) -> QuerySet[TransitionLog]:
+    return enterprise.transitions.select_related("actor").order_by("created_at", "id")

@@ -1,0 +1,353 @@
+"""Writes to the registry and the lifecycle: every state change goes through these functions."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from govern import roles
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+
+from .models import (
+    CONDITION_MESSAGES,
+    CRITERION_MAX,
+    Criterion,
+    Enterprise,
+    GradingAssessment,
+    IndustrialPark,
+    State,
+    TierPolicy,
+    TransitionLog,
+)
+from .validators import normalize_uscc, validate_uscc
+
+# Registry fields a caller may set on registration or edit; state and tier are the lifecycle's.
+REGISTRY_FIELDS = (
+    "name",
+    "sector",
+    "district",
+    "address",
+    "latitude",
+    "longitude",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "park",
+    "in_built_up_area",
+    "handles_hazardous_chemicals",
+    "baseline_voc_tpa",
+    "baseline_nox_tpa",
+    "main_voc_materials",
+    "treatment_facilities",
+)
+
+
+def uscc_accept(*, code: str, by, override_reason: str = "") -> str:
+    """Return the normalized code, or raise ValidationError.
+
+    A code whose only fault is its check character is accepted from a manager who gives a
+    reason (some early Fujian pilot codes are real but fail the check).
+    """
+    code = normalize_uscc(code)
+    try:
+        validate_uscc(code)
+    except ValidationError as error:
+        if error.code != "checksum" or not override_reason.strip():
+            raise
+        if not roles.is_manager(by):
+            raise ValidationError(
+                _("Only a manager may register a code whose check character fails."),
+                code="override_forbidden",
+            ) from error
+    return code
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def enterprise_register(
+    *, data: Mapping[str, Any], uscc: str, by, uscc_override_reason: str = "", reason: str = ""
+) -> Enterprise:
+    """Register a new enterprise and write the first entry of its transition log."""
+    _require(roles.is_staff_role(by))
+    try:
+        code = uscc_accept(code=uscc, by=by, override_reason=uscc_override_reason)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="uscc") from error
+    with transaction.atomic():
+        if Enterprise.objects.filter(uscc=code).exists():
+            raise InvalidInput(
+                _("An enterprise with this credit code is already registered."), field="uscc"
+            )
+        enterprise = Enterprise(
+            uscc=code,
+            uscc_override_reason=uscc_override_reason.strip() if uscc_override_reason else "",
+        )
+        for field in REGISTRY_FIELDS:
+            if field in data:
+                setattr(enterprise, field, data[field])
+        enterprise.full_clean(exclude=["state"])
+        enterprise.save()
+        TransitionLog.objects.create(
+            enterprise=enterprise,
+            transition="register",
+            from_state="",
+            to_state=State.REGISTERED,
+            actor=by,
+            reason=reason.strip() or _("Registered"),
+        )
+    return enterprise
+
+
+def enterprise_update(*, enterprise: Enterprise, data: Mapping[str, Any], by) -> Enterprise:
+    """Change registry details; the credit code, state and tier are not edited here."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        for field in REGISTRY_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field])
+        locked.full_clean(exclude=["state"])
+        locked.save()
+    return locked
+
+
+def policy_suggest_tier(total_score: int, policies: list[TierPolicy] | None = None) -> str:
+    """The best tier whose minimum score the total reaches."""
+    policies = policies if policies is not None else list(TierPolicy.objects.order_by("-min_score"))
+    for policy in sorted(policies, key=lambda p: p.min_score, reverse=True):
+        if total_score >= policy.min_score:
+            return policy.tier
+    return max(p.tier for p in policies)
+
+
+def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> TierPolicy:
+    _require(roles.is_manager(by))
+    with transaction.atomic():
+        locked = TierPolicy.objects.select_for_update().get(pk=policy.pk)
+        for field in (
+            "min_score",
+            "governance_path",
+            "remediation_deadline_days",
+            "inspection_interval_days",
+            "description",
+        ):
+            if field in data:
+                setattr(locked, field, data[field])
+        locked.updated_by = by
+        locked.full_clean()
+        thresholds = {p.tier: p.min_score for p in TierPolicy.objects.exclude(pk=locked.pk)}
+        thresholds[locked.tier] = locked.min_score
+        ordered = [thresholds[t] for t in sorted(thresholds)]
+        if any(better <= worse for better, worse in zip(ordered, ordered[1:], strict=False)):
+            raise InvalidInput(
+                _("Minimum scores must fall from tier A to tier D; now they would be %(scores)s.")
+                % {"scores": ", ".join(f"{t} ≥ {thresholds[t]}" for t in sorted(thresholds))},
+                field="min_score",
+            )
+        locked.save()
+    return locked
+
+
+def _transition(
+    *,
+    enterprise: Enterprise,
+    name: str,
+    by,
+    reason: str,
+    expected_state: str | None,
+    before: Callable[[Enterprise], None] | None = None,
+    after: Callable[[Enterprise], None] | None = None,
+) -> Enterprise:
+    """Lock the row, re-check state, permission and guards, apply the transition and log it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A reason is required."), field="reason")
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if expected_state and locked.state != expected_state:
+            raise TransitionConflict(
+                _("The enterprise is now %(state)s, not %(expected)s; reload and try again.")
+                % {"state": locked.get_state_display(), "expected": State(expected_state).label}
+            )
+        method = getattr(locked, name)
+        meta = method._django_fsm
+        if not meta.has_transition(locked.state):
+            raise TransitionConflict(
+                _("This step is not possible while the enterprise is %(state)s.")
+                % {"state": locked.get_state_display()}
+            )
+        # django-fsm-2 does not check permission= on call, so the service does.
+        if not meta.has_transition_perm(locked, locked.state, by):
+            raise PermissionDenied()
+        if before:
+            before(locked)
+        unmet = [c for c in (meta.get_transition(locked.state).conditions or []) if not c(locked)]
+        if unmet:
+            raise TransitionConflict(
+                str(CONDITION_MESSAGES.get(unmet[0].__name__, _("A condition is not met.")))
+            )
+        from_state = locked.state
+        method()
+        if after:
+            after(locked)
+        locked.save()
+        TransitionLog.objects.create(
+            enterprise=locked,
+            transition=name,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=by,
+            reason=reason,
+        )
+    return locked
+
+
+def enterprise_grade(
+    *,
+    enterprise: Enterprise,
+    scores: Mapping[str, int],
+    by,
+    reason: str,
+    tier: str | None = None,
+    override_reason: str = "",
+    expected_state: str | None = None,
+) -> GradingAssessment:
+    """Record a grading assessment and grade (or regrade) the enterprise into its tier."""
+    missing = [c for c in Criterion.values if c not in scores]
+    if missing:
+        raise InvalidInput(_("Every criterion needs a score."), field=missing[0])
+    for criterion in Criterion.values:
+        value = scores[criterion]
+        if not isinstance(value, int) or not 0 <= value <= CRITERION_MAX:
+            raise InvalidInput(
+                _("A score is a whole number from 0 to %(max)d.") % {"max": CRITERION_MAX},
+                field=criterion,
+            )
+    total = sum(scores[c] for c in Criterion.values)
+    suggested = policy_suggest_tier(total)
+    tier = tier or suggested
+    override_reason = (override_reason or "").strip()
+    if tier != suggested and not override_reason:
+        raise InvalidInput(
+            _("The policy suggests tier %(tier)s; give a reason to assign another tier.")
+            % {"tier": suggested},
+            field="override_reason",
+        )
+    recorded: dict[str, GradingAssessment] = {}
+
+    def record(locked: Enterprise) -> None:
+        recorded["assessment"] = GradingAssessment.objects.create(
+            enterprise=locked,
+            total_score=total,
+            suggested_tier=suggested,
+            tier=tier,
+            override_reason=override_reason if tier != suggested else "",
+            assessed_by=by,
+            **{c: scores[c] for c in Criterion.values},
+        )
+        locked.tier = tier
+
+    _transition(
+        enterprise=enterprise,
+        name="grade",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+        after=record,
+    )
+    return recorded["assessment"]
+
+
+def enterprise_start_remediation(
+    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+) -> Enterprise:
+    return _transition(
+        enterprise=enterprise,
+        name="start_remediation",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+    )
+
+
+def enterprise_certify_compliant(
+    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+) -> Enterprise:
+    return _transition(
+        enterprise=enterprise,
+        name="certify_compliant",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+    )
+
+
+def enterprise_start_relocation(
+    *,
+    enterprise: Enterprise,
+    park: IndustrialPark,
+    by,
+    reason: str,
+    expected_state: str | None = None,
+) -> Enterprise:
+    if park is None:
+        raise InvalidInput(_("Choose the park the enterprise relocates into."), field="park")
+
+    def set_target(locked: Enterprise) -> None:
+        if locked.park_id == park.pk:
+            raise InvalidInput(_("The enterprise is already in this park."), field="park")
+        locked.relocation_park = park
+
+    return _transition(
+        enterprise=enterprise,
+        name="start_relocation",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+        before=set_target,
+    )
+
+
+def enterprise_complete_relocation(
+    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+) -> Enterprise:
+    def move(locked: Enterprise) -> None:
+        locked.park = locked.relocation_park
+
+    return _transition(
+        enterprise=enterprise,
+        name="complete_relocation",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+        after=move,
+    )
+
+
+def enterprise_close(
+    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+) -> Enterprise:
+    return _transition(
+        enterprise=enterprise, name="close", by=by, reason=reason, expected_state=expected_state
+    )
+
+
+# The transitions a plain reason form can drive, by name; grading has its own form.
+SIMPLE_TRANSITIONS: dict[str, Callable[..., Enterprise]] = {
+    "start_remediation": enterprise_start_remediation,
+    "certify_compliant": enterprise_certify_compliant,
+    "start_relocation": enterprise_start_relocation,
+    "complete_relocation": enterprise_complete_relocation,
+    "close": enterprise_close,
+}
+
+
+def transition_allowed(*, enterprise: Enterprise, name: str, user) -> bool:
+    """Whether the user may take the transition now (state, guards and role): drives the buttons."""
+    return has_transition_perm(getattr(enterprise, name), user)

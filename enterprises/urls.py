@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list_view, name="list"),
+    path("export.xlsx", views.enterprise_export_view, name="export"),
+    path("new/", views.enterprise_create_view, name="create"),
+    path("import/", views.enterprise_import_view, name="import"),
+    path("import/template.csv", views.import_template_view, name="import-template"),
+    path("<int:pk>/", views.enterprise_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/grade/", views.enterprise_grade_view, name="grade"),
+    path("<int:pk>/transitions/<slug:name>/", views.enterprise_transition_view, name="transition"),
+    path("tier-policy/", views.tier_policy_list_view, name="tier-policy"),
+    path("tier-policy/<int:pk>/edit/", views.tier_policy_edit_view, name="tier-policy-edit"),
+]

@@ -1,0 +1,279 @@
+"""Registry pages: each view parses input, calls one selector or service, and renders."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govern import errors
+from govern.decorators import manager_required, staff_required
+
+from . import selectors, services
+from .exporting import enterprises_xlsx
+from .filters import EnterpriseFilter
+from .forms import (
+    EnterpriseForm,
+    GradingForm,
+    ImportForm,
+    ReasonForm,
+    RelocationForm,
+    TierPolicyForm,
+)
+from .importing import COLUMNS, enterprise_import
+from .models import CONDITION_MESSAGES, Enterprise, TierPolicy
+
+TRANSITION_ORDER = ("grade", *services.SIMPLE_TRANSITIONS)
+
+
+def _filtered(request) -> EnterpriseFilter:
+    return EnterpriseFilter(
+        request.GET or None, queryset=selectors.enterprise_list(user=request.user)
+    )
+
+
+@login_required
+def enterprise_list_view(request):
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def enterprise_export_view(request):
+    content = enterprises_xlsx(_filtered(request).qs)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
+    return response
+
+
+def _actions(enterprise: Enterprise, user) -> tuple[list[dict], list[dict]]:
+    """Transitions the user may take now, and those only a condition blocks (with the reason)."""
+    allowed, blocked = [], []
+    for name in TRANSITION_ORDER:
+        meta = getattr(enterprise, name)._django_fsm
+        if not meta.has_transition(enterprise.state) or not meta.has_transition_perm(
+            enterprise, enterprise.state, user
+        ):
+            continue
+        transition = meta.get_transition(enterprise.state)
+        entry = {"name": name, "label": transition.custom.get("label", name)}
+        unmet = [c for c in transition.conditions or [] if not c(enterprise)]
+        if unmet:
+            entry["why"] = CONDITION_MESSAGES.get(unmet[0].__name__, "")
+            blocked.append(entry)
+        else:
+            allowed.append(entry)
+    return allowed, blocked
+
+
+@login_required
+def enterprise_detail_view(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    allowed, blocked = _actions(enterprise, request.user)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "timeline": selectors.enterprise_timeline(enterprise=enterprise),
+            "assessment": enterprise.assessments.select_related("assessed_by").first(),
+            "tasks": enterprise.remediation_tasks(),
+            "actions": allowed,
+            "blocked_actions": blocked,
+        },
+    )
+
+
+@staff_required
+def enterprise_create_view(request):
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_register(
+                data=form.registry_data(),
+                uscc=form.cleaned_data["uscc"],
+                uscc_override_reason=form.cleaned_data.get("uscc_override_reason", ""),
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Registered %(name)s.") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request, "enterprises/form.html", {"form": form, "title": _("Register an enterprise")}
+    )
+
+
+@staff_required
+def enterprise_edit_view(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(
+                enterprise=enterprise, data=form.registry_data(), by=request.user
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": enterprise.name},
+            "enterprise": enterprise,
+        },
+    )
+
+
+@staff_required
+def enterprise_grade_view(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    if not services.transition_allowed(enterprise=enterprise, name="grade", user=request.user):
+        messages.error(request, _("This enterprise cannot be graded now."))
+        return redirect("enterprises:detail", pk=pk)
+    form = GradingForm(request.POST or None, initial={"expected_state": enterprise.state})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.enterprise_grade(
+                enterprise=enterprise,
+                scores=form.scores(),
+                tier=form.cleaned_data["tier"] or None,
+                override_reason=form.cleaned_data["override_reason"],
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Graded as tier %(tier)s (score %(score)d).")
+                % {"tier": assessment.tier, "score": assessment.total_score},
+            )
+            return redirect("enterprises:detail", pk=pk)
+    return render(
+        request,
+        "enterprises/grade.html",
+        {"form": form, "enterprise": enterprise, "policies": TierPolicy.objects.all()},
+    )
+
+
+@staff_required
+def enterprise_transition_view(request, pk: int, name: str):
+    service = services.SIMPLE_TRANSITIONS.get(name)
+    if service is None:
+        raise Http404
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form_class = RelocationForm if name == "start_relocation" else ReasonForm
+    form = form_class(request.POST or None, initial={"expected_state": enterprise.state})
+    label = getattr(enterprise, name)._django_fsm.get_transition(enterprise.state)
+    if request.method == "POST" and form.is_valid():
+        extra = {"park": form.cleaned_data["park"]} if name == "start_relocation" else {}
+        try:
+            service(
+                enterprise=enterprise,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+                **extra,
+            )
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(str(error.message)) from error
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("enterprises:detail", pk=pk)
+    elif request.method != "POST" and not services.transition_allowed(
+        enterprise=enterprise, name=name, user=request.user
+    ):
+        messages.error(request, _("This step is not available for this enterprise now."))
+        return redirect("enterprises:detail", pk=pk)
+    title = label.custom.get("label", name) if label else name
+    return render(
+        request,
+        "enterprises/transition.html",
+        {"form": form, "enterprise": enterprise, "title": title},
+    )
+
+
+@manager_required
+def enterprise_import_view(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = enterprise_import(
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            if report.committed:
+                messages.success(
+                    request, _("Imported %(count)d enterprises.") % {"count": report.imported}
+                )
+            else:
+                messages.error(
+                    request, _("Nothing was imported: fix the rows below or choose to skip them.")
+                )
+    return render(request, "enterprises/import.html", {"form": form, "report": report})
+
+
+@login_required
+def import_template_view(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="enterprise-import-template.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerow([str(column.label) for column in COLUMNS])
+    return response
+
+
+@staff_required
+def tier_policy_list_view(request):
+    return render(
+        request,
+        "enterprises/tier_policy.html",
+        {"policies": TierPolicy.objects.select_related("updated_by")},
+    )
+
+
+@manager_required
+def tier_policy_edit_view(request, pk: int):
+    policy = get_object_or_404(TierPolicy, pk=pk)
+    form = TierPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tier_policy_update(policy=policy, data=form.cleaned_data, by=request.user)
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:tier-policy")
+    return render(
+        request, "enterprises/form.html", {"form": form, "title": policy.get_tier_display()}
+    )

@@ -1,0 +1,12 @@
+"""Template context: the current user's role, so templates show only what the user may use."""
+
+from govern import roles as role_rules
+
+
+def roles(request):
+    user = request.user
+    return {
+        "user_role": role_rules.primary_role(user),
+        "user_is_manager": role_rules.is_manager(user),
+        "user_is_staff_role": role_rules.is_staff_role(user),
+    }

@@ -1,0 +1,34 @@
+"""The domain's error types, mapped once to form errors (views) and once to API responses."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A business rule refused the request; ``message`` is shown to the user as is."""
+
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message=None, *, field: str | None = None):
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class PermissionDenied(ApplicationError):
+    default_message = _("You do not have permission to do this.")
+
+
+class TransitionConflict(ApplicationError):
+    """The enterprise is no longer in a state that allows the transition."""
+
+    default_message = _("The enterprise's state has changed; reload the page and try again.")
+
+
+class InvalidInput(ApplicationError):
+    default_message = _("The input is not valid.")
+
+
+def add_error_to_form(form, error: ApplicationError) -> None:
+    """Show a domain error on the form: on its field when the form has one, else at the top."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))

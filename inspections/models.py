@@ -1,0 +1,1 @@
+"""Site visits, findings and rectification orders (issue 2 of 7 builds them here)."""

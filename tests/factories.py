@@ -1,0 +1,94 @@
+"""Factories for test data; reference data (sectors, districts, parks, tier policy) comes from migrations."""
+
+import itertools
+import random
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from enterprises.models import (
+    District,
+    Enterprise,
+    IndustrialPark,
+    RemediationPlan,
+    RemediationTask,
+    Sector,
+)
+from enterprises.validators import USCC_ALPHABET, uscc_check_character
+from govern import roles
+from govern.models import User
+
+_serial = itertools.count(1)
+
+
+def valid_uscc(seed: int | None = None) -> str:
+    rng = random.Random(seed if seed is not None else next(_serial) * 7919)
+    first17 = "91350582" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return first17 + uscc_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+def manager_user(**kwargs) -> User:
+    return UserFactory(role=roles.MANAGER, **kwargs)
+
+
+def inspector_user(**kwargs) -> User:
+    return UserFactory(role=roles.INSPECTOR, **kwargs)
+
+
+def enterprise_user(enterprise, **kwargs) -> User:
+    return UserFactory(role=roles.ENTERPRISE, enterprise=enterprise, **kwargs)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """An enterprise placed straight into a state (tests of one transition need no history)."""
+
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"泉州测试企业{n}有限公司")
+    uscc = factory.LazyFunction(valid_uscc)
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="footwear"))
+    district = factory.LazyFunction(lambda: District.objects.get(code="jinjiang"))
+    address = "晋江市工业路1号"
+    legal_representative = "陈建华"
+    baseline_voc_tpa = Decimal("12.5")
+
+
+class RemediationPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RemediationPlan
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class RemediationTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RemediationTask
+
+    plan = factory.SubFactory(RemediationPlanFactory)
+    measure = RemediationTask.Measure.SOURCE_SUBSTITUTION
+    description = "水性漆替代"
+    deadline = factory.Faker("future_date")
+    owner = "蔡明辉"
+
+
+def park(code: str = "jinjiang_edz") -> IndustrialPark:
+    return IndustrialPark.objects.get(code=code)
