@@ -112,6 +112,7 @@ class TierPolicyForm(forms.ModelForm):
             "governance_path",
             "remediation_deadline_days",
             "inspection_interval_days",
+            "rectification_deadline_days",
             "description",
         )
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}

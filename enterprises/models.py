@@ -92,6 +92,12 @@ class TierPolicy(models.Model):
     inspection_interval_days = models.PositiveIntegerField(
         _("inspection interval (days)"), validators=[MinValueValidator(1)]
     )
+    rectification_deadline_days = models.PositiveIntegerField(
+        _("rectification deadline (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Default time an enterprise of this tier gets to rectify a finding."),
+    )
     description = models.TextField(_("description"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -144,6 +150,11 @@ def all_remediation_tasks_accepted(enterprise: "Enterprise") -> bool:
     return (
         not enterprise.remediation_tasks().exclude(status=RemediationTask.Status.ACCEPTED).exists()
     )
+
+
+def no_open_rectification_orders(enterprise: "Enterprise") -> bool:
+    # Orders live in the inspections app; only the accepted ones are closed.
+    return not enterprise.rectification_orders.exclude(status="accepted").exists()
 
 
 def has_relocation_park(enterprise: "Enterprise") -> bool:
@@ -271,7 +282,7 @@ class Enterprise(FSMModelMixin, models.Model):
         source=State.REMEDIATING,
         target=State.COMPLIANT,
         permission=staff_may_act,
-        conditions=[all_remediation_tasks_accepted],
+        conditions=[all_remediation_tasks_accepted, no_open_rectification_orders],
         custom={"label": _("Certify compliant")},
     )
     def certify_compliant(self):
@@ -314,6 +325,7 @@ CONDITION_MESSAGES = {
     "has_remediation_tasks": _("A remediation plan with at least one task is required first."),
     "all_remediation_tasks_accepted": _("Every remediation task must be accepted first."),
     "has_relocation_park": _("A relocation target park must be set first."),
+    "no_open_rectification_orders": _("Every rectification order must be accepted first."),
 }
 
 

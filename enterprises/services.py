@@ -135,6 +135,7 @@ def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> Ti
             "governance_path",
             "remediation_deadline_days",
             "inspection_interval_days",
+            "rectification_deadline_days",
             "description",
         ):
             if field in data:

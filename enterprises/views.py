@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from inspections import selectors as inspection_selectors
 
 from . import selectors, services
 from .exporting import enterprises_xlsx
@@ -96,6 +97,12 @@ def enterprise_detail_view(request, pk: int):
             "tasks": enterprise.remediation_tasks(),
             "actions": allowed,
             "blocked_actions": blocked,
+            "visits": inspection_selectors.visit_list(user=request.user).filter(
+                enterprise=enterprise
+            )[:20],
+            "orders": inspection_selectors.order_list(user=request.user).filter(
+                enterprise=enterprise
+            ),
         },
     )
 

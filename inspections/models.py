@@ -1,1 +1,378 @@
-"""Site visits, findings and rectification orders (issue 2 of 7 builds them here)."""
+"""Site visits with versioned sector checklists, photos, addenda, random draws and rectification orders."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from enterprises.models import Enterprise, Sector
+from govern.audit import AppendOnlyModel
+
+
+class ChecklistTemplate(models.Model):
+    """One version of a sector's checklist; a version used by a visit is never changed again."""
+
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklists",
+        help_text=_("Empty: the general checklist, used for sectors without their own."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=120)
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Only published versions are used for new visits."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sector__id", "-version"]
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector", "version"], name="checklist_sector_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(sector__isnull=True),
+                name="checklist_general_version_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    @property
+    def in_use(self) -> bool:
+        return self.visits.exists()
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("checklist"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("item"), max_length=300)
+    guidance = models.CharField(_("what to check"), max_length=500, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RandomDraw(models.Model):
+    """A 双随机 draw: random enterprises from a filtered pool by tier quota, each with random inspectors.
+
+    The pool and inspector lists are stored as drawn, so the seed replays the same result.
+    """
+
+    period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2026-Q4"))
+    seed = models.BigIntegerField(_("seed"))
+    filters = models.JSONField(_("pool filters"), default=dict, blank=True)
+    quotas = models.JSONField(_("quota per tier (%)"), default=dict)
+    pool = models.JSONField(
+        _("pool"), default=dict, help_text=_("Enterprise ids by tier, as drawn.")
+    )
+    inspector_pool = models.JSONField(_("inspector pool"), default=list)
+    due_date = models.DateField(_("inspect by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("random draw")
+        verbose_name_plural = _("random draws")
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.pk}"
+
+
+class PlannedInspection(models.Model):
+    class Reason(models.TextChoices):
+        RANDOM = "random", _("random draw")
+        FOLLOW_UP = "follow_up", _("follow-up of a rectification order")
+        ROUTINE = "routine", _("routine")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="planned_inspections",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    due_date = models.DateField(_("due date"))
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="planned_inspections"
+    )
+    draw = models.ForeignKey(
+        RandomDraw,
+        verbose_name=_("random draw"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="planned",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("planned inspection")
+        verbose_name_plural = _("planned inspections")
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "enterprise"], name="planned_once_per_draw"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.due_date}"
+
+
+class SiteVisit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    class Conclusion(models.TextChoices):
+        COMPLIANT = "compliant", _("no problems found")
+        ISSUES = "issues", _("problems found, rectification ordered")
+        SERIOUS = "serious", _("serious violations, referred for enforcement")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="site_visits",
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="site_visits"
+    )
+    checklist = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("checklist"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    planned = models.ForeignKey(
+        PlannedInspection,
+        verbose_name=_("planned inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    is_follow_up = models.BooleanField(_("follow-up visit"), default=False)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=300)
+    conclusion = models.CharField(
+        _("conclusion"), max_length=10, choices=Conclusion.choices, blank=True
+    )
+    conclusion_text = models.TextField(_("conclusion details"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {timezone.localtime(self.started_at):%Y-%m-%d}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ChecklistResult(models.Model):
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("pass")
+        FAIL = "fail", _("fail")
+        NOT_APPLICABLE = "na", _("not applicable")
+
+    visit = models.ForeignKey(
+        SiteVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="results"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("result"), max_length=4, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["item__order", "item__id"]
+        verbose_name = _("checklist result")
+        verbose_name_plural = _("checklist results")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "item"], name="one_result_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.outcome or '-'}"
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(
+        SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="photos"
+    )
+    result = models.ForeignKey(
+        ChecklistResult,
+        verbose_name=_("checklist item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    file = models.FileField(_("file"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.original_name or self.sha256[:12]
+
+
+class VisitAddendum(AppendOnlyModel):
+    """A correction to a submitted visit record, by a named inspector; the record itself never changes."""
+
+    visit = models.ForeignKey(
+        SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="addenda"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("correction"))
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("visit addendum")
+        verbose_name_plural = _("visit addenda")
+
+
+class RectificationOrder(FSMModelMixin, models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        EVIDENCE_SUBMITTED = "evidence_submitted", _("evidence submitted")
+        ACCEPTED = "accepted", _("accepted")
+        OVERDUE = "overdue", _("overdue")
+
+    ACTIVE_STATUSES = (Status.OPEN, Status.EVIDENCE_SUBMITTED, Status.OVERDUE)
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="rectification_orders",
+    )
+    visit = models.ForeignKey(
+        SiteVisit, verbose_name=_("found in visit"), on_delete=models.PROTECT, related_name="orders"
+    )
+    finding = models.ForeignKey(
+        ChecklistResult,
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    requirement = models.TextField(_("requirement"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    deadline = models.DateField(_("deadline"))
+    status = FSMField(
+        _("status"), default=Status.OPEN, choices=Status.choices, protected=True, db_index=True
+    )
+    closed_by_visit = models.ForeignKey(
+        SiteVisit,
+        verbose_name=_("verified in visit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_orders",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("rectification order")
+        verbose_name_plural = _("rectification orders")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.deadline}"
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES and self.days_left < 0
+
+    @transition(
+        field=status, source=[Status.OPEN, Status.OVERDUE], target=Status.EVIDENCE_SUBMITTED
+    )
+    def submit_evidence(self):
+        pass
+
+    @transition(field=status, source=list(ACTIVE_STATUSES), target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(
+        field=status, source=[Status.OPEN, Status.EVIDENCE_SUBMITTED], target=Status.OVERDUE
+    )
+    def mark_overdue(self):
+        pass

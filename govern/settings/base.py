@@ -127,3 +127,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+GOVERN_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+GOVERN_DEFAULT_RECTIFICATION_DAYS = 30
+# An enterprise not yet graded is due for its first inspection this many days after registration.
+GOVERN_FIRST_INSPECTION_DAYS = 30

@@ -256,6 +256,7 @@ def test_manager_edits_tier_policy_inspector_cannot(client_for, manager, inspect
         "min_score": 72,
         "governance_path": "remediate",
         "remediation_deadline_days": 120,
+        "rectification_deadline_days": 20,
         "inspection_interval_days": 90,
     }
     assert client_for(inspector).post(url, data).status_code == 403

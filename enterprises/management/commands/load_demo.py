@@ -25,6 +25,7 @@ from enterprises.models import (
 from enterprises.validators import uscc_check_character
 from govern import roles
 from govern.models import User
+from inspections.demo import create_demo_inspections
 
 DEMO_PASSWORD = "govern-demo"
 DEMO_USERS = [
@@ -32,6 +33,8 @@ DEMO_USERS = [
     ("manager", roles.MANAGER, "陈", "建国"),
     ("inspector", roles.INSPECTOR, "林", "志强"),
     ("inspector2", roles.INSPECTOR, "黄", "晓梅"),
+    ("inspector3", roles.INSPECTOR, "郑", "伟东"),
+    ("inspector4", roles.INSPECTOR, "许", "丽华"),
     ("enterprise", roles.ENTERPRISE, "蔡", "明辉"),
 ]
 BRANDS = [
@@ -190,7 +193,9 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 users = self.create_users()
-                self.create_enterprises(rng=random.Random(seed), count=count, users=users)
+                rng = random.Random(seed)
+                self.create_enterprises(rng=rng, count=count, users=users)
+                create_demo_inspections(rng=rng, users=users)
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:
@@ -260,6 +265,10 @@ class Command(BaseCommand):
                 uscc=demo_uscc(rng, district),
                 by=inspector,
                 reason="污染源普查登记",
+            )
+            # Spread registrations over two years so inspections come due at different times.
+            Enterprise.objects.filter(pk=enterprise.pk).update(
+                created_at=timezone.now() - timedelta(days=rng.randint(15, 700))
             )
             target = rng.choices(states, state_weights)[0]
             self.advance(

@@ -1,0 +1,104 @@
+"""Reads for inspections: the due list, visit histories, and what each user may see."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from enterprises import selectors as enterprise_selectors
+from enterprises.models import State, TierPolicy
+from govern import roles
+
+from .models import PlannedInspection, RectificationOrder, SiteVisit
+
+
+def _interval_by_tier() -> Case:
+    """Each tier's inspection interval from the policy; ungraded enterprises get the first-visit interval."""
+    whens = [
+        When(tier=p.tier, then=Value(timedelta(days=p.inspection_interval_days)))
+        for p in TierPolicy.objects.all()
+    ]
+    first = Value(timedelta(days=settings.GOVERN_FIRST_INSPECTION_DAYS))
+    return Case(*whens, default=first, output_field=DurationField())
+
+
+def enterprises_with_next_inspection(*, user) -> QuerySet:
+    """Enterprises the user may see, annotated with their last inspection and next due time.
+
+    Due = (end of the last submitted visit, else registration) + the tier's inspection interval.
+    Closed enterprises are not inspected on a schedule.
+    """
+    last = Max("site_visits__ended_at", filter=Q(site_visits__status=SiteVisit.Status.SUBMITTED))
+    return (
+        enterprise_selectors.enterprise_list(user=user)
+        .exclude(state=State.CLOSED)
+        .annotate(last_inspected=last)
+        .annotate(
+            next_due=ExpressionWrapper(
+                Coalesce(F("last_inspected"), F("created_at")) + _interval_by_tier(),
+                output_field=DateTimeField(),
+            )
+        )
+    )
+
+
+def inspection_due_list(*, user, today: date | None = None, within_days: int = 14) -> QuerySet:
+    """Enterprises due within ``within_days`` or overdue, most overdue first."""
+    today = today or timezone.localdate()
+    horizon = timezone.make_aware(datetime.combine(today + timedelta(days=within_days), time.max))
+    return (
+        enterprises_with_next_inspection(user=user)
+        .filter(next_due__lte=horizon)
+        .order_by("next_due", "id")
+    )
+
+
+def planned_for(*, user) -> QuerySet[PlannedInspection]:
+    """Planned inspections still to do: an inspector's own; all of them for a manager."""
+    qs = PlannedInspection.objects.filter(status=PlannedInspection.Status.PLANNED).select_related(
+        "enterprise", "enterprise__district", "draw"
+    )
+    if not roles.is_manager(user):
+        qs = qs.filter(inspectors=user)
+    return qs.prefetch_related("inspectors").order_by("due_date", "id")
+
+
+def visit_list(*, user) -> QuerySet[SiteVisit]:
+    qs = SiteVisit.objects.select_related("enterprise", "checklist").prefetch_related("inspectors")
+    if roles.is_staff_role(user):
+        return qs
+    if roles.is_enterprise_user(user) and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id, status=SiteVisit.Status.SUBMITTED)
+    return qs.none()
+
+
+def visit_get(*, user, pk: int) -> SiteVisit:
+    try:
+        return visit_list(user=user).select_related("enterprise__sector", "created_by").get(pk=pk)
+    except SiteVisit.DoesNotExist as error:
+        raise Http404 from error
+
+
+def order_list(*, user) -> QuerySet[RectificationOrder]:
+    qs = RectificationOrder.objects.select_related(
+        "enterprise", "visit", "finding__item", "closed_by_visit"
+    )
+    if roles.is_staff_role(user):
+        return qs
+    if roles.is_enterprise_user(user) and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id, visit__status=SiteVisit.Status.SUBMITTED)
+    return qs.none()

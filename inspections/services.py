@@ -1,0 +1,399 @@
+"""Writes for inspections: visits, photos, rectification orders, addenda and random draws."""
+
+import math
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise, State, TierPolicy
+from govern import roles
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
+
+from .models import (
+    ChecklistItem,
+    ChecklistResult,
+    ChecklistTemplate,
+    PlannedInspection,
+    RandomDraw,
+    RectificationOrder,
+    SiteVisit,
+    VisitAddendum,
+    VisitPhoto,
+)
+
+UNGRADED = "-"  # the pool key of enterprises not yet graded
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def checklist_for(*, enterprise: Enterprise) -> ChecklistTemplate:
+    """The newest published checklist of the enterprise's sector, else the newest general one."""
+    published = ChecklistTemplate.objects.filter(published=True)
+    template = published.filter(sector=enterprise.sector_id).order_by("-version").first()
+    template = template or published.filter(sector__isnull=True).order_by("-version").first()
+    if template is None:
+        raise InvalidInput(_("No checklist is published for this sector or in general."))
+    return template
+
+
+def checklist_revise(*, template: ChecklistTemplate, by) -> ChecklistTemplate:
+    """Copy a checklist into a new, unpublished version; visits keep the version they used."""
+    _require(roles.is_manager(by))
+    with transaction.atomic():
+        siblings = ChecklistTemplate.objects.select_for_update().filter(sector=template.sector_id)
+        latest = max(t.version for t in siblings)
+        revised = ChecklistTemplate.objects.create(
+            sector_id=template.sector_id, version=latest + 1, title=template.title, published=False
+        )
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(
+                template=revised,
+                order=i.order,
+                text=i.text,
+                guidance=i.guidance,
+                legal_basis=i.legal_basis,
+            )
+            for i in template.items.all()
+        )
+    return revised
+
+
+def _inspectors(users: Iterable, by) -> list:
+    users = list({u.pk: u for u in users}.values())
+    if by.pk not in {u.pk for u in users}:
+        users.append(by)
+    if len(users) < 2:
+        raise InvalidInput(_("A site visit needs at least two inspectors."), field="inspectors")
+    if not all(roles.is_staff_role(u) for u in users):
+        raise InvalidInput(_("Every inspector must be bureau staff."), field="inspectors")
+    return users
+
+
+def visit_start(
+    *,
+    enterprise: Enterprise,
+    inspectors: Iterable,
+    by,
+    started_at=None,
+    location: str = "",
+    planned: PlannedInspection | None = None,
+    is_follow_up: bool = False,
+) -> SiteVisit:
+    """Open a draft visit record with the enterprise's checklist."""
+    _require(roles.is_staff_role(by))
+    team = _inspectors(inspectors, by)
+    if planned is not None and planned.enterprise_id != enterprise.pk:
+        raise InvalidInput(_("The planned inspection is for another enterprise."), field="planned")
+    with transaction.atomic():
+        template = checklist_for(enterprise=enterprise)
+        visit = SiteVisit.objects.create(
+            enterprise=enterprise,
+            checklist=template,
+            planned=planned,
+            is_follow_up=is_follow_up
+            or (planned is not None and planned.reason == planned.Reason.FOLLOW_UP),
+            started_at=started_at or timezone.now(),
+            location=location.strip() or enterprise.address,
+            created_by=by,
+        )
+        visit.inspectors.set(team)
+        ChecklistResult.objects.bulk_create(
+            ChecklistResult(visit=visit, item=item) for item in template.items.all()
+        )
+    return visit
+
+
+def _locked_draft(visit: SiteVisit, by) -> SiteVisit:
+    locked = SiteVisit.objects.select_for_update().get(pk=visit.pk)
+    if locked.is_submitted:
+        raise TransitionConflict(
+            _("This record is submitted and can no longer be changed; add an addendum.")
+        )
+    if not locked.inspectors.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Only the inspectors of this visit may edit its record."))
+    return locked
+
+
+def visit_record(
+    *,
+    visit: SiteVisit,
+    by,
+    results: Mapping[int, tuple[str, str]] | None = None,
+    conclusion: str | None = None,
+    conclusion_text: str | None = None,
+    ended_at=None,
+    location: str | None = None,
+) -> SiteVisit:
+    """Save what the inspectors found so far; only a draft can be changed."""
+    with transaction.atomic():
+        locked = _locked_draft(visit, by)
+        for result in locked.results.all():
+            if results and result.pk in results:
+                outcome, note = results[result.pk]
+                if outcome not in ChecklistResult.Outcome.values and outcome != "":
+                    raise InvalidInput(_("Unknown checklist result."), field=f"outcome_{result.pk}")
+                result.outcome, result.note = outcome, (note or "").strip()
+                result.save(update_fields=["outcome", "note"])
+        if conclusion is not None:
+            if conclusion and conclusion not in SiteVisit.Conclusion.values:
+                raise InvalidInput(_("Unknown conclusion."), field="conclusion")
+            locked.conclusion = conclusion
+        if conclusion_text is not None:
+            locked.conclusion_text = conclusion_text.strip()
+        if location is not None and location.strip():
+            locked.location = location.strip()
+        if ended_at is not None:
+            if ended_at < locked.started_at:
+                raise InvalidInput(_("The visit cannot end before it started."), field="ended_at")
+            locked.ended_at = ended_at
+        locked.save()
+    return locked
+
+
+def visit_add_photo(
+    *, visit: SiteVisit, upload, by, result: ChecklistResult | None = None
+) -> VisitPhoto:
+    """Validate a photo by its content and size, store it by SHA-256 and attach it to a draft visit."""
+    data, kind = accept_upload(
+        upload, kinds=IMAGE_KINDS, max_bytes=settings.GOVERN_PHOTO_MAX_BYTES, field="photos"
+    )
+    with transaction.atomic():
+        locked = _locked_draft(visit, by)
+        if result is not None and result.visit_id != locked.pk:
+            raise InvalidInput(_("That checklist item belongs to another visit."), field="photos")
+        stored = store_by_hash(data, kind, folder="photos", original_name=upload.name or "")
+        return VisitPhoto.objects.create(
+            visit=locked,
+            result=result,
+            file=stored.name,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=stored.content_type,
+            original_name=stored.original_name,
+            uploaded_by=by,
+        )
+
+
+def default_order_deadline(enterprise: Enterprise, *, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    policy = TierPolicy.objects.filter(tier=enterprise.tier).first() if enterprise.tier else None
+    days = (
+        policy.rectification_deadline_days if policy else settings.GOVERN_DEFAULT_RECTIFICATION_DAYS
+    )
+    return today + timedelta(days=days)
+
+
+def order_issue(
+    *,
+    visit: SiteVisit,
+    by,
+    requirement: str,
+    legal_basis: str,
+    deadline: date | None = None,
+    finding: ChecklistResult | None = None,
+) -> RectificationOrder:
+    """Turn a finding of a draft visit into a rectification order with a deadline.
+
+    The legal basis defaults to the failed checklist item's; the deadline to the tier policy's.
+    """
+    if not requirement.strip():
+        raise InvalidInput(_("State what must be rectified."), field="requirement")
+    if not legal_basis.strip() and finding is not None:
+        legal_basis = finding.item.legal_basis
+    if not legal_basis.strip():
+        raise InvalidInput(_("Give the legal basis."), field="legal_basis")
+    with transaction.atomic():
+        locked = _locked_draft(visit, by)
+        if finding is not None and finding.visit_id != locked.pk:
+            raise InvalidInput(_("That finding belongs to another visit."), field="finding")
+        deadline = deadline or default_order_deadline(locked.enterprise)
+        if deadline <= timezone.localdate():
+            raise InvalidInput(_("The deadline must be after today."), field="deadline")
+        return RectificationOrder.objects.create(
+            enterprise=locked.enterprise,
+            visit=locked,
+            finding=finding,
+            requirement=requirement.strip(),
+            legal_basis=legal_basis.strip(),
+            deadline=deadline,
+        )
+
+
+def order_withdraw(*, order: RectificationOrder, by) -> None:
+    """Remove an order drafted in error, while its visit is still a draft (nothing was issued yet)."""
+    with transaction.atomic():
+        _locked_draft(order.visit, by)
+        order.delete()
+
+
+def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -> SiteVisit:
+    """Check the record is complete and make it immutable; a follow-up closes the orders it verified."""
+    with transaction.atomic():
+        locked = _locked_draft(visit, by)
+        results = list(locked.results.select_related("item"))
+        unanswered = [r for r in results if not r.outcome]
+        if unanswered:
+            raise InvalidInput(
+                _("Every checklist item needs a result; missing: %(item)s.")
+                % {"item": unanswered[0].item.text},
+                field=f"outcome_{unanswered[0].pk}",
+            )
+        failed_without_note = [r for r in results if r.outcome == r.Outcome.FAIL and not r.note]
+        if failed_without_note:
+            raise InvalidInput(
+                _("Describe what failed: %(item)s.") % {"item": failed_without_note[0].item.text},
+                field=f"note_{failed_without_note[0].pk}",
+            )
+        if not locked.conclusion:
+            raise InvalidInput(_("Choose a conclusion."), field="conclusion")
+        has_orders = locked.orders.exists()
+        if locked.conclusion == SiteVisit.Conclusion.ISSUES and not has_orders:
+            raise InvalidInput(
+                _("Problems were found: issue at least one rectification order."),
+                field="conclusion",
+            )
+        if locked.conclusion == SiteVisit.Conclusion.COMPLIANT and (
+            has_orders or any(r.outcome == r.Outcome.FAIL for r in results)
+        ):
+            raise InvalidInput(
+                _(
+                    "A visit with failed items or orders cannot conclude that no problems were found."
+                ),
+                field="conclusion",
+            )
+        verified = list(
+            RectificationOrder.objects.select_for_update().filter(
+                pk__in=list(verified_orders), enterprise=locked.enterprise_id
+            )
+        )
+        if len(verified) != len(set(verified_orders)):
+            raise InvalidInput(
+                _("An order to verify is not one of this enterprise's."), field="verified_orders"
+            )
+        now = timezone.now()
+        for order in verified:
+            if order.status not in RectificationOrder.ACTIVE_STATUSES:
+                raise TransitionConflict(_("An order to verify is already closed."))
+            order.accept()
+            order.closed_by_visit = locked
+            order.closed_at = now
+            order.save()
+        locked.ended_at = locked.ended_at or now
+        locked.status = SiteVisit.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.save()
+        if locked.planned_id:
+            PlannedInspection.objects.filter(pk=locked.planned_id).update(
+                status=PlannedInspection.Status.DONE
+            )
+    return locked
+
+
+def visit_add_addendum(*, visit: SiteVisit, text: str, by) -> VisitAddendum:
+    """Correct a submitted record by adding a signed note; the record itself stays as submitted."""
+    _require(roles.is_staff_role(by))
+    if not text.strip():
+        raise InvalidInput(_("Write the correction."), field="text")
+    current = SiteVisit.objects.get(pk=visit.pk)  # the caller's copy may predate the submission
+    if not current.is_submitted:
+        raise TransitionConflict(_("A draft is corrected by editing it, not by an addendum."))
+    return VisitAddendum.objects.create(visit=current, author=by, text=text.strip())
+
+
+def draw_compute(
+    *, pool: Mapping[str, list[int]], inspectors: list[int], quotas: Mapping[str, float], seed: int
+) -> list[tuple[int, tuple[int, int]]]:
+    """The enterprises drawn and their two inspectors: a pure function of its arguments.
+
+    Each tier's share is rounded up, so a non-empty tier with a positive quota yields at least one.
+    """
+    rng = random.Random(seed)
+    picks: list[tuple[int, tuple[int, int]]] = []
+    team = sorted(inspectors)
+    for tier in sorted(pool):
+        candidates = sorted(pool[tier])
+        share = float(quotas.get(tier, 0))
+        count = min(len(candidates), math.ceil(len(candidates) * share / 100)) if share > 0 else 0
+        for enterprise_id in rng.sample(candidates, count):
+            pair = tuple(rng.sample(team, 2))
+            picks.append((enterprise_id, pair))
+    return picks
+
+
+def draw_create(
+    *,
+    period: str,
+    pool_queryset,
+    quotas: Mapping[str, float],
+    inspectors: Iterable,
+    due_date: date,
+    by,
+    filters: Mapping | None = None,
+    seed: int | None = None,
+) -> RandomDraw:
+    """Draw enterprises by tier quota from a pool and pair each with two random inspectors."""
+    _require(roles.is_manager(by))
+    inspector_ids = sorted({u.pk for u in inspectors})
+    if len(inspector_ids) < 2:
+        raise InvalidInput(_("Choose at least two inspectors."), field="inspectors")
+    for tier, share in quotas.items():
+        if not 0 <= float(share) <= 100:
+            raise InvalidInput(_("A quota is a percentage from 0 to 100."), field=f"quota_{tier}")
+    if due_date < timezone.localdate():
+        raise InvalidInput(_("The inspect-by date has passed."), field="due_date")
+    pool: dict[str, list[int]] = {}
+    for pk, tier in pool_queryset.exclude(state=State.CLOSED).values_list("pk", "tier"):
+        pool.setdefault(tier or UNGRADED, []).append(pk)
+    seed = seed if seed is not None else secrets.randbits(48)
+    picks = draw_compute(pool=pool, inspectors=inspector_ids, quotas=quotas, seed=seed)
+    with transaction.atomic():
+        draw = RandomDraw.objects.create(
+            period=period.strip(),
+            seed=seed,
+            filters=dict(filters or {}),
+            quotas={k: float(v) for k, v in quotas.items()},
+            pool=pool,
+            inspector_pool=inspector_ids,
+            due_date=due_date,
+            created_by=by,
+        )
+        for enterprise_id, pair in picks:
+            planned = PlannedInspection.objects.create(
+                enterprise_id=enterprise_id,
+                reason=PlannedInspection.Reason.RANDOM,
+                due_date=due_date,
+                draw=draw,
+            )
+            planned.inspectors.set(pair)
+    return draw
+
+
+def draw_replay(*, draw: RandomDraw) -> list[tuple[int, tuple[int, int]]]:
+    """Recompute a draw from its recorded seed, pool and inspectors (for audit)."""
+    return draw_compute(
+        pool=draw.pool, inspectors=draw.inspector_pool, quotas=draw.quotas, seed=draw.seed
+    )
+
+
+def orders_mark_overdue(*, today: date | None = None) -> list[RectificationOrder]:
+    """Mark open orders past their deadline as overdue; safe to run any number of times."""
+    today = today or timezone.localdate()
+    marked = []
+    with transaction.atomic():
+        for order in RectificationOrder.objects.select_for_update(skip_locked=True).filter(
+            status=RectificationOrder.Status.OPEN, deadline__lt=today
+        ):
+            order.mark_overdue()
+            order.save()
+            marked.append(order)
+    return marked

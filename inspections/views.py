@@ -1,0 +1,291 @@
+"""Inspection pages: the due list, the visit record (phone-first), orders, addenda and random draws."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises import selectors as enterprise_selectors
+from enterprises.filters import EnterpriseFilter
+from enterprises.models import Enterprise
+from govern import errors
+from govern.decorators import manager_required, staff_required
+
+from . import selectors, services
+from .forms import AddendumForm, DrawForm, OrderForm, VisitRecordForm, VisitStartForm
+from .models import PlannedInspection, RandomDraw, RectificationOrder, VisitPhoto
+
+
+@staff_required
+def due_list_view(request):
+    try:
+        within = max(0, min(365, int(request.GET.get("within", 14))))
+    except ValueError:
+        within = 14
+    due = selectors.inspection_due_list(user=request.user, within_days=within)
+    filterset = EnterpriseFilter(request.GET or None, queryset=due)
+    page = Paginator(filterset.qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspections/due.html",
+        {
+            "planned": selectors.planned_for(user=request.user)[:50],
+            "filter": filterset,
+            "page": page,
+            "within": within,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@staff_required
+def visit_start_view(request, enterprise_pk: int):
+    enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=enterprise_pk)
+    planned = None
+    if request.GET.get("planned"):
+        planned = get_object_or_404(
+            PlannedInspection, pk=request.GET["planned"], enterprise=enterprise
+        )
+    has_open_orders = enterprise.rectification_orders.filter(
+        status__in=RectificationOrder.ACTIVE_STATUSES
+    ).exists()
+    initial = {"location": enterprise.address, "is_follow_up": has_open_orders}
+    if planned:
+        initial["co_inspectors"] = [
+            u.pk for u in planned.inspectors.all() if u.pk != request.user.pk
+        ]
+    form = VisitStartForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_start(
+                enterprise=enterprise,
+                inspectors=form.cleaned_data["co_inspectors"],
+                started_at=form.cleaned_data["started_at"],
+                location=form.cleaned_data["location"],
+                is_follow_up=form.cleaned_data["is_follow_up"],
+                planned=planned,
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            return redirect("inspections:visit", pk=visit.pk)
+    return render(
+        request,
+        "inspections/visit_start.html",
+        {"form": form, "enterprise": enterprise, "planned": planned},
+    )
+
+
+def _save_photos(request, visit, results_by_pk) -> list[str]:
+    """Store each uploaded photo; a bad one is reported by name and the others are kept."""
+    problems = []
+    uploads = [(None, f) for f in request.FILES.getlist("photos")]
+    for key in request.FILES:
+        if key.startswith("photos_"):
+            result = (
+                results_by_pk.get(int(key.removeprefix("photos_"))) if key[7:].isdigit() else None
+            )
+            if result is None:
+                continue
+            uploads += [(result, f) for f in request.FILES.getlist(key)]
+    for result, upload in uploads:
+        try:
+            services.visit_add_photo(visit=visit, upload=upload, result=result, by=request.user)
+        except errors.ApplicationError as error:
+            problems.append(str(error.message))
+    return problems
+
+
+@login_required
+def visit_view(request, pk: int):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    inspectors = list(visit.inspectors.all())
+    can_edit = not visit.is_submitted and request.user in inspectors
+    if visit.is_submitted or not can_edit:
+        return _visit_detail(request, visit, inspectors)
+    form = VisitRecordForm(request.POST or None, visit=visit)
+    active_orders = list(
+        visit.enterprise.rectification_orders.filter(status__in=RectificationOrder.ACTIVE_STATUSES)
+        .exclude(visit=visit)
+        .select_related("visit")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(
+                visit=visit,
+                results=form.result_values(),
+                conclusion=form.cleaned_data["conclusion"],
+                conclusion_text=form.cleaned_data["conclusion_text"],
+                ended_at=form.cleaned_data["ended_at"],
+                by=request.user,
+            )
+            for problem in _save_photos(request, visit, {r.pk: r for r in form.results}):
+                messages.error(request, problem)
+            if request.POST.get("action") == "submit":
+                verified = [int(v) for v in request.POST.getlist("verified_orders") if v.isdigit()]
+                services.visit_submit(visit=visit, verified_orders=verified, by=request.user)
+                messages.success(request, _("The record is submitted."))
+            else:
+                messages.success(request, _("Draft saved."))
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            return redirect("inspections:visit", pk=visit.pk)
+    return render(
+        request,
+        "inspections/visit_edit.html",
+        {
+            "visit": visit,
+            "form": form,
+            "inspectors": inspectors,
+            "orders": visit.orders.select_related("finding__item"),
+            "order_form": OrderForm(visit=visit),
+            "active_orders": active_orders,
+            "general_photos": visit.photos.filter(result__isnull=True),
+        },
+    )
+
+
+def _visit_detail(request, visit, inspectors):
+    return render(
+        request,
+        "inspections/visit_detail.html",
+        {
+            "visit": visit,
+            "inspectors": inspectors,
+            "results": visit.results.select_related("item").prefetch_related("photos"),
+            "general_photos": visit.photos.filter(result__isnull=True),
+            "orders": visit.orders.select_related("finding__item"),
+            "closed_orders": visit.closed_orders.select_related("visit"),
+            "addenda": visit.addenda.select_related("author"),
+            "addendum_form": AddendumForm() if visit.is_submitted else None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def order_add_view(request, pk: int):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    form = OrderForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            services.order_issue(visit=visit, by=request.user, **form.cleaned_data)
+        except errors.ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Rectification order added."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect("inspections:visit", pk=visit.pk)
+
+
+@staff_required
+@require_POST
+def order_withdraw_view(request, pk: int):
+    order = get_object_or_404(RectificationOrder, pk=pk)
+    try:
+        services.order_withdraw(order=order, by=request.user)
+    except errors.ApplicationError as error:
+        messages.error(request, str(error.message))
+    return redirect("inspections:visit", pk=order.visit_id)
+
+
+@staff_required
+@require_POST
+def addendum_add_view(request, pk: int):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_add_addendum(
+                visit=visit, text=form.cleaned_data["text"], by=request.user
+            )
+        except errors.ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Addendum added."))
+    else:
+        messages.error(request, _("Write the correction."))
+    return redirect("inspections:visit", pk=visit.pk)
+
+
+@login_required
+def photo_view(request, pk: int):
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
+    selectors.visit_get(
+        user=request.user, pk=photo.visit_id
+    )  # 404 unless the user may see the visit
+    if not default_storage.exists(photo.file.name):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(photo.file.name, "rb"), content_type=photo.content_type
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@manager_required
+def draw_list_view(request):
+    draws = RandomDraw.objects.select_related("created_by").order_by("-created_at")
+    return render(request, "inspections/draw_list.html", {"draws": draws})
+
+
+@manager_required
+def draw_create_view(request):
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        filters = form.filters()
+        pool = EnterpriseFilter(filters, queryset=Enterprise.objects.all()).qs
+        try:
+            draw = services.draw_create(
+                period=form.cleaned_data["period"],
+                pool_queryset=pool,
+                quotas=form.quotas(),
+                inspectors=form.cleaned_data["inspectors"],
+                due_date=form.cleaned_data["due_date"],
+                seed=form.cleaned_data["seed"],
+                filters=filters,
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            return redirect("inspections:draw", pk=draw.pk)
+    return render(request, "inspections/draw_form.html", {"form": form})
+
+
+@manager_required
+def draw_detail_view(request, pk: int):
+    draw = get_object_or_404(RandomDraw.objects.select_related("created_by"), pk=pk)
+    planned = draw.planned.select_related("enterprise", "enterprise__district").prefetch_related(
+        "inspectors"
+    )
+    stored = sorted(
+        (p.enterprise_id, tuple(sorted(u.pk for u in p.inspectors.all()))) for p in planned
+    )
+    replayed = sorted((e, tuple(sorted(pair))) for e, pair in services.draw_replay(draw=draw))
+    pool_sizes = {tier: len(ids) for tier, ids in sorted(draw.pool.items())}
+    return render(
+        request,
+        "inspections/draw_detail.html",
+        {
+            "draw": draw,
+            "planned": planned,
+            "reproducible": stored == replayed,
+            "pool_sizes": pool_sizes,
+        },
+    )

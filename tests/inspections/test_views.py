@@ -1,0 +1,188 @@
+"""The inspector's path through the pages, from the due list to a follow-up that closes the order."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.models import Enterprise, State
+from inspections.models import RandomDraw, RectificationOrder, SiteVisit
+from tests import factories
+from tests.inspections.conftest import image_bytes, upload
+
+
+def record_data(visit, outcome="pass", **extra):
+    data = {f"outcome_{r.pk}": outcome for r in visit.results.all()}
+    data |= {f"note_{r.pk}": "" for r in visit.results.all()}
+    return data | extra
+
+
+@pytest.mark.django_db
+def test_inspector_goes_from_due_list_to_submitted_visit_and_follow_up(client, inspector, partner):
+    enterprise = factories.EnterpriseFactory(
+        state=State.GRADED, tier="C", name="南安嘉盛鞋业有限公司"
+    )
+    Enterprise.objects.filter(pk=enterprise.pk).update(
+        created_at=timezone.now() - timedelta(days=200)
+    )
+    client.force_login(inspector)
+
+    due = client.get(reverse("inspections:due")).content.decode()
+    start_url = reverse("inspections:visit-start", args=[enterprise.pk])
+    assert enterprise.name in due and start_url in due
+
+    response = client.post(
+        start_url,
+        {
+            "co_inspectors": [partner.pk],
+            "started_at": "2026-11-25T09:30",
+            "location": enterprise.address,
+        },
+    )
+    visit = SiteVisit.objects.get()
+    assert response["Location"] == reverse("inspections:visit", args=[visit.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'capture="environment"' in page and visit.results.first().item.text in page
+
+    first = visit.results.first()
+    data = record_data(
+        visit,
+        **{
+            f"outcome_{first.pk}": "fail",
+            f"note_{first.pk}": "刷胶线未密闭",
+            f"photos_{first.pk}": upload("scene.jpg", image_bytes("JPEG")),
+            "action": "save",
+        },
+    )
+    assert client.post(reverse("inspections:visit", args=[visit.pk]), data).status_code == 302
+    assert first.photos.count() == 1
+
+    client.post(
+        reverse("inspections:order-add", args=[visit.pk]),
+        {
+            "finding": first.pk,
+            "requirement": "刷胶线加装密闭围挡并接入治理设施",
+            "legal_basis": "",
+            "deadline": "",
+        },
+    )
+    order = RectificationOrder.objects.get()
+    assert order.legal_basis == first.item.legal_basis
+
+    data = record_data(
+        visit,
+        **{
+            f"outcome_{first.pk}": "fail",
+            f"note_{first.pk}": "刷胶线未密闭",
+            "conclusion": "issues",
+            "action": "submit",
+        },
+    )
+    assert client.post(reverse("inspections:visit", args=[visit.pk]), data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.is_submitted
+    detail = client.get(reverse("inspections:visit", args=[visit.pk])).content.decode()
+    assert "刷胶线加装密闭围挡" in detail and 'name="outcome_' not in detail
+    enterprise_page = client.get(
+        reverse("enterprises:detail", args=[enterprise.pk])
+    ).content.decode()
+    assert (
+        reverse("inspections:visit", args=[visit.pk]) in enterprise_page
+        and "刷胶线加装密闭围挡" in enterprise_page
+    )
+
+    # The follow-up: the partner verifies the order on site and it closes.
+    client.force_login(partner)
+    client.post(
+        start_url,
+        {
+            "co_inspectors": [inspector.pk],
+            "started_at": "2026-12-20T10:00",
+            "location": enterprise.address,
+            "is_follow_up": "on",
+        },
+    )
+    follow_up = SiteVisit.objects.exclude(pk=visit.pk).get()
+    page = client.get(reverse("inspections:visit", args=[follow_up.pk])).content.decode()
+    assert f'name="verified_orders" value="{order.pk}"' in page
+    data = record_data(
+        follow_up, conclusion="compliant", action="submit", verified_orders=[order.pk]
+    )
+    assert client.post(reverse("inspections:visit", args=[follow_up.pk]), data).status_code == 302
+    order.refresh_from_db()
+    assert order.status == RectificationOrder.Status.ACCEPTED and order.closed_by_visit == follow_up
+
+
+@pytest.mark.django_db
+def test_bad_photo_is_reported_and_the_rest_of_the_record_kept(client, visit, inspector):
+    client.force_login(inspector)
+    first = visit.results.first()
+    data = record_data(
+        visit,
+        **{
+            f"note_{first.pk}": "记录保留",
+            "action": "save",
+            f"photos_{first.pk}": upload("notes.jpg", b"plain text pretending"),
+        },
+    )
+    response = client.post(reverse("inspections:visit", args=[visit.pk]), data, follow=True)
+    assert "notes.jpg" in response.content.decode()
+    first.refresh_from_db()
+    assert first.note == "记录保留" and not first.photos.exists()
+
+
+@pytest.mark.django_db
+def test_submit_with_missing_results_shows_the_error_and_keeps_the_draft(client, visit, inspector):
+    client.force_login(inspector)
+    data = record_data(visit, conclusion="compliant", action="submit")
+    first = visit.results.first()
+    data[f"outcome_{first.pk}"] = ""
+    response = client.post(reverse("inspections:visit", args=[visit.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    visit.refresh_from_db()
+    assert visit.status == SiteVisit.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_enterprise_user_sees_its_submitted_visits_but_not_drafts(client, visit, inspector):
+    account = factories.enterprise_user(visit.enterprise)
+    client.force_login(account)
+    assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("inspections:due")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_manager_draws_through_the_form(client, manager, inspector, partner):
+    for _ in range(6):
+        factories.EnterpriseFactory(state=State.GRADED, tier="C")
+    client.force_login(manager)
+    data = {
+        "period": "2026-Q4",
+        "inspectors": [inspector.pk, partner.pk],
+        "seed": 99,
+        "due_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "quota_A": 5,
+        "quota_B": 10,
+        "quota_C": 50,
+        "quota_D": 25,
+        "quota_-": 5,
+    }
+    response = client.post(reverse("inspections:draw-create"), data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert ">99<" in page and 'class="badge ok"' in page  # the seed, and the replay matches
+    assert RandomDraw.objects.get().planned.count() == 3  # 50 % of 6 C-tier enterprises
+
+
+@pytest.mark.django_db
+def test_due_list_queries_do_not_grow_with_rows(client, inspector, django_assert_max_num_queries):
+    for _ in range(30):
+        enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="D")
+        Enterprise.objects.filter(pk=enterprise.pk).update(
+            created_at=timezone.now() - timedelta(days=60)
+        )
+    client.force_login(inspector)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("inspections:due")).status_code == 200
