@@ -79,7 +79,8 @@ def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
         Enterprise.objects.filter(state__in=[State.GRADED, State.REMEDIATING]).order_by("id")
     )
     portal = users["enterprise"].enterprise
-    visited = [portal, *rng.sample([e for e in active if e != portal], min(40, len(active) - 1))]
+    others = [e for e in active if e != portal]
+    visited = [portal, *rng.sample(others, min(40, len(others)))]
     for enterprise in visited:
         lead, other = rng.sample([inspector, partner], 2)
         days_ago = rng.randint(20, 170)
@@ -125,5 +126,6 @@ def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
         seed=rng.randint(1, 10**9),
         by=manager,
     )
-    draft_target = next(e for e in active if e not in visited)
-    services.visit_start(enterprise=draft_target, inspectors=[partner], by=inspector)
+    draft_target = next((e for e in active if e not in visited), None)
+    if draft_target is not None:
+        services.visit_start(enterprise=draft_target, inspectors=[partner], by=inspector)
