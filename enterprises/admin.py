@@ -172,6 +172,7 @@ class GradingAssessmentAdmin(admin.ModelAdmin):
 class RemediationTaskInline(admin.TabularInline):
     model = RemediationTask
     extra = 1
+    readonly_fields = ("status",)  # moved only by evidence review
 
 
 @admin.register(RemediationPlan)

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from govern import roles
 
-from .models import CRITERION_MAX, Criterion, Enterprise, IndustrialPark, Tier, TierPolicy
+from .models import (
+    CRITERION_MAX,
+    Criterion,
+    Enterprise,
+    IndustrialPark,
+    RemediationTask,
+    Tier,
+    TierPolicy,
+)
 from .services import REGISTRY_FIELDS, uscc_accept
 
 
@@ -125,3 +133,35 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Otherwise a file with any bad row imports nothing."),
     )
+
+
+class CertifyForm(ReasonForm):
+    achieved_voc_reduction_tpa = forms.DecimalField(
+        label=_("Achieved VOC reduction (t/a)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=3,
+        help_text=_("Empty: the total expected by the plan's tasks."),
+    )
+
+
+class PlanForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Plan summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = RemediationTask
+        fields = ("measure", "description", "deadline", "owner", "expected_voc_reduction_tpa")
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"deadline": _("Empty: the tier policy's remediation deadline.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].required = False

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -224,6 +225,14 @@ class Enterprise(FSMModelMixin, models.Model):
     tier = models.CharField(
         _("tier"), max_length=1, choices=Tier.choices, blank=True, db_index=True
     )
+    achieved_voc_reduction_tpa = models.DecimalField(
+        _("achieved VOC reduction (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Recorded when the enterprise is certified compliant."),
+    )
     relocation_park = models.ForeignKey(
         IndustrialPark,
         verbose_name=_("relocation target park"),
@@ -442,7 +451,7 @@ class RemediationPlan(models.Model):
         return str(self.enterprise)
 
 
-class RemediationTask(models.Model):
+class RemediationTask(FSMModelMixin, models.Model):
     class Measure(models.TextChoices):
         SOURCE_SUBSTITUTION = "source_substitution", _("low-VOC source substitution")
         COLLECTION = "collection", _("collection upgrade")
@@ -469,8 +478,8 @@ class RemediationTask(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    status = FSMField(
+        _("status"), default=Status.OPEN, choices=Status.choices, protected=True, db_index=True
     )
 
     class Meta:
@@ -480,3 +489,24 @@ class RemediationTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()} · {self.deadline}"
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.Status.ACCEPTED and self.days_left < 0
+
+    # Evidence moves a task: submitted for review, then accepted or sent back.
+    @transition(field=status, source=[Status.OPEN, Status.SUBMITTED], target=Status.SUBMITTED)
+    def submit_evidence(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.OPEN)
+    def reject(self):
+        pass

@@ -1,10 +1,15 @@
 """Writes to the registry and the lifecycle: every state change goes through these functions."""
 
 from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
@@ -14,10 +19,13 @@ from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from .models import (
     CONDITION_MESSAGES,
     CRITERION_MAX,
+    TERMINAL_STATES,
     Criterion,
     Enterprise,
     GradingAssessment,
     IndustrialPark,
+    RemediationPlan,
+    RemediationTask,
     State,
     TierPolicy,
     TransitionLog,
@@ -278,14 +286,33 @@ def enterprise_start_remediation(
 
 
 def enterprise_certify_compliant(
-    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+    *,
+    enterprise: Enterprise,
+    by,
+    reason: str,
+    expected_state: str | None = None,
+    achieved_voc_reduction_tpa: Decimal | None = None,
 ) -> Enterprise:
+    """Certify compliance, recording the VOC reduction achieved (default: the tasks' expected total)."""
+    if achieved_voc_reduction_tpa is not None and achieved_voc_reduction_tpa < 0:
+        raise InvalidInput(_("A reduction cannot be negative."), field="achieved_voc_reduction_tpa")
+
+    def record(locked: Enterprise) -> None:
+        expected = locked.remediation_tasks().aggregate(total=Sum("expected_voc_reduction_tpa"))[
+            "total"
+        ]
+        achieved = achieved_voc_reduction_tpa
+        locked.achieved_voc_reduction_tpa = (
+            achieved if achieved is not None else (expected or Decimal("0"))
+        )
+
     return _transition(
         enterprise=enterprise,
         name="certify_compliant",
         by=by,
         reason=reason,
         expected_state=expected_state,
+        after=record,
     )
 
 
@@ -337,6 +364,65 @@ def enterprise_close(
     return _transition(
         enterprise=enterprise, name="close", by=by, reason=reason, expected_state=expected_state
     )
+
+
+def remediation_plan_save(*, enterprise: Enterprise, summary: str, by) -> RemediationPlan:
+    """Create or update the enterprise's plan (一企一策)."""
+    _require(roles.is_staff_role(by))
+    if enterprise.state in TERMINAL_STATES:
+        raise InvalidInput(_("A closed or relocated enterprise gets no remediation plan."))
+    with transaction.atomic():
+        plan, created = RemediationPlan.objects.select_for_update().get_or_create(
+            enterprise=enterprise, defaults={"created_by": by, "summary": summary.strip()}
+        )
+        if not created:
+            plan.summary = summary.strip()
+            plan.save(update_fields=["summary"])
+    return plan
+
+
+def default_task_deadline(enterprise: Enterprise) -> date:
+    policy = TierPolicy.objects.filter(tier=enterprise.tier).first() if enterprise.tier else None
+    days = policy.remediation_deadline_days if policy else settings.GOVERN_DEFAULT_REMEDIATION_DAYS
+    return timezone.localdate() + timedelta(days=days)
+
+
+TASK_FIELDS = ("measure", "description", "deadline", "owner", "expected_voc_reduction_tpa")
+
+
+def remediation_task_add(*, enterprise: Enterprise, data: Mapping[str, Any], by) -> RemediationTask:
+    """Add a task to the plan (created if missing); the deadline defaults from the tier policy."""
+    plan = remediation_plan_save(
+        enterprise=enterprise,
+        summary=getattr(getattr(enterprise, "remediation_plan", None), "summary", ""),
+        by=by,
+    )
+    task = RemediationTask(
+        plan=plan, **{f: data[f] for f in TASK_FIELDS if data.get(f) is not None}
+    )
+    task.deadline = task.deadline or default_task_deadline(enterprise)
+    if task.deadline <= timezone.localdate():
+        raise InvalidInput(_("The deadline must be after today."), field="deadline")
+    task.full_clean(exclude=["status"])
+    task.save()
+    return task
+
+
+def remediation_task_update(
+    *, task: RemediationTask, data: Mapping[str, Any], by
+) -> RemediationTask:
+    """Edit a task not yet accepted; an accepted task is part of the record."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = RemediationTask.objects.select_for_update().get(pk=task.pk)
+        if locked.status == RemediationTask.Status.ACCEPTED:
+            raise TransitionConflict(_("An accepted task can no longer be changed."))
+        for field in TASK_FIELDS:
+            if data.get(field) is not None:
+                setattr(locked, field, data[field])
+        locked.full_clean(exclude=["status"])
+        locked.save()
+    return locked
 
 
 # The transitions a plain reason form can drive, by name; grading has its own form.

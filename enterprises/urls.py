@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/grade/", views.enterprise_grade_view, name="grade"),
     path("<int:pk>/transitions/<slug:name>/", views.enterprise_transition_view, name="transition"),
+    path("<int:pk>/plan/", views.remediation_plan_view, name="plan"),
+    path("tasks/<int:pk>/edit/", views.remediation_task_edit_view, name="task-edit"),
     path("tier-policy/", views.tier_policy_list_view, name="tier-policy"),
     path("tier-policy/<int:pk>/edit/", views.tier_policy_edit_view, name="tier-policy-edit"),
 ]

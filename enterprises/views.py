@@ -15,20 +15,25 @@ from django.utils.translation import gettext as _
 from govern import errors
 from govern.decorators import manager_required, staff_required
 from inspections import selectors as inspection_selectors
+from portal import selectors as portal_selectors
+from portal.forms import DecisionForm
 
 from . import selectors, services
 from .exporting import enterprises_xlsx
 from .filters import EnterpriseFilter
 from .forms import (
+    CertifyForm,
     EnterpriseForm,
     GradingForm,
     ImportForm,
+    PlanForm,
     ReasonForm,
     RelocationForm,
+    TaskForm,
     TierPolicyForm,
 )
 from .importing import COLUMNS, enterprise_import
-from .models import CONDITION_MESSAGES, Enterprise, TierPolicy
+from .models import CONDITION_MESSAGES, Enterprise, RemediationPlan, RemediationTask, TierPolicy
 
 TRANSITION_ORDER = ("grade", *services.SIMPLE_TRANSITIONS)
 
@@ -193,11 +198,17 @@ def enterprise_transition_view(request, pk: int, name: str):
     if service is None:
         raise Http404
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    form_class = RelocationForm if name == "start_relocation" else ReasonForm
+    form_class = {"start_relocation": RelocationForm, "certify_compliant": CertifyForm}.get(
+        name, ReasonForm
+    )
     form = form_class(request.POST or None, initial={"expected_state": enterprise.state})
     label = getattr(enterprise, name)._django_fsm.get_transition(enterprise.state)
     if request.method == "POST" and form.is_valid():
-        extra = {"park": form.cleaned_data["park"]} if name == "start_relocation" else {}
+        extra = {
+            k: form.cleaned_data[k]
+            for k in ("park", "achieved_voc_reduction_tpa")
+            if k in form.cleaned_data
+        }
         try:
             service(
                 enterprise=enterprise,
@@ -283,4 +294,68 @@ def tier_policy_edit_view(request, pk: int):
             return redirect("enterprises:tier-policy")
     return render(
         request, "enterprises/form.html", {"form": form, "title": policy.get_tier_display()}
+    )
+
+
+@staff_required
+def remediation_plan_view(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    plan = RemediationPlan.objects.filter(enterprise=enterprise).first()
+    plan_form = PlanForm(initial={"summary": plan.summary if plan else ""})
+    task_form = TaskForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "plan":
+                plan_form = PlanForm(request.POST)
+                if plan_form.is_valid():
+                    services.remediation_plan_save(
+                        enterprise=enterprise,
+                        summary=plan_form.cleaned_data["summary"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("enterprises:plan", pk=pk)
+            else:
+                task_form = TaskForm(request.POST)
+                if task_form.is_valid():
+                    services.remediation_task_add(
+                        enterprise=enterprise, data=task_form.cleaned_data, by=request.user
+                    )
+                    messages.success(request, _("Task added."))
+                    return redirect("enterprises:plan", pk=pk)
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(
+                task_form if request.POST.get("form") != "plan" else plan_form, error
+            )
+    return render(
+        request,
+        "enterprises/plan.html",
+        {
+            "enterprise": enterprise,
+            "plan": plan,
+            "plan_form": plan_form,
+            "task_form": task_form,
+            "items": portal_selectors.enterprise_work(enterprise=enterprise),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@staff_required
+def remediation_task_edit_view(request, pk: int):
+    task = get_object_or_404(RemediationTask.objects.select_related("plan__enterprise"), pk=pk)
+    enterprise = task.plan.enterprise
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remediation_task_update(task=task, data=form.cleaned_data, by=request.user)
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enterprises:plan", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": _("Edit remediation task"), "enterprise": enterprise},
     )

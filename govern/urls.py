@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("enterprises.urls")),
     path("inspections/", include("inspections.urls")),
+    path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,5 +10,5 @@ from govern import roles
 def home(request):
     user = request.user
     if roles.is_enterprise_user(user) and user.enterprise_id:
-        return redirect("enterprises:detail", pk=user.enterprise_id)
+        return redirect("portal:home")
     return redirect("enterprises:list")

@@ -376,3 +376,11 @@ class RectificationOrder(FSMModelMixin, models.Model):
     )
     def mark_overdue(self):
         pass
+
+    @transition(field=status, source=Status.EVIDENCE_SUBMITTED, target=Status.OPEN)
+    def reject_evidence(self):
+        pass
+
+    @transition(field=status, source=Status.OVERDUE, target=Status.OPEN)
+    def reopen(self):
+        pass

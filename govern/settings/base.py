@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "govern",
     "enterprises",
     "inspections",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -132,3 +133,6 @@ GOVERN_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 GOVERN_DEFAULT_RECTIFICATION_DAYS = 30
 # An enterprise not yet graded is due for its first inspection this many days after registration.
 GOVERN_FIRST_INSPECTION_DAYS = 30
+GOVERN_DEFAULT_REMEDIATION_DAYS = 180
+GOVERN_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+GOVERN_EVIDENCE_MAX_FILES = 10

@@ -26,6 +26,7 @@ from enterprises.validators import uscc_check_character
 from govern import roles
 from govern.models import User
 from inspections.demo import create_demo_inspections
+from portal.demo import create_demo_portal
 
 DEMO_PASSWORD = "govern-demo"
 DEMO_USERS = [
@@ -196,6 +197,7 @@ class Command(BaseCommand):
                 rng = random.Random(seed)
                 self.create_enterprises(rng=rng, count=count, users=users)
                 create_demo_inspections(rng=rng, users=users)
+                create_demo_portal(rng=rng, users=users)
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:

@@ -1,0 +1,169 @@
+"""The enterprise portal and the staff queues for evidence review and extension requests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govern import errors, roles
+from govern.decorators import manager_required, staff_required
+from inspections import selectors as inspection_selectors
+
+from . import selectors, services
+from .forms import DecisionForm, EvidenceForm, ExtensionForm
+from .models import DeadlineExtension, EvidenceSubmission
+
+
+def _report(request, form_or_error) -> None:
+    if isinstance(form_or_error, errors.ApplicationError):
+        messages.error(request, str(form_or_error.message))
+        return
+    for field_errors in form_or_error.errors.values():
+        for message in field_errors:
+            messages.error(request, message)
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+def portal_home_view(request):
+    user = request.user
+    if roles.is_staff_role(user):
+        return redirect("portal:reviews")
+    if not (roles.is_enterprise_user(user) and user.enterprise_id):
+        raise PermissionDenied
+    enterprise = user.enterprise
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "enterprise": enterprise,
+            "items": selectors.enterprise_work(enterprise=enterprise),
+            "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
+            "evidence_form": EvidenceForm(),
+            "extension_form": ExtensionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_submit_view(request, kind: str, pk: int):
+    target = selectors.target_get(user=request.user, kind=kind, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            submission = services.evidence_submit(
+                target=target,
+                uploads=form.cleaned_data["files"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            _report(request, error)
+        else:
+            messages.success(
+                request, _("Evidence submitted as version %(v)d.") % {"v": submission.version}
+            )
+    return _back(request, "portal:home")
+
+
+@login_required
+@require_POST
+def extension_request_view(request, kind: str, pk: int):
+    target = selectors.target_get(user=request.user, kind=kind, pk=pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            services.extension_request(target=target, by=request.user, **form.cleaned_data)
+        except errors.ApplicationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Extension requested; a manager will decide."))
+    return _back(request, "portal:home")
+
+
+@login_required
+def evidence_file_view(request, pk: int):
+    evidence = selectors.evidence_file_get(user=request.user, pk=pk)
+    if not default_storage.exists(evidence.file.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(evidence.file.name, "rb"),
+        content_type=evidence.content_type,
+        as_attachment=not evidence.content_type.startswith("image/"),
+        filename=evidence.original_name or None,
+    )
+
+
+@staff_required
+def review_queue_view(request):
+    return render(
+        request,
+        "portal/reviews.html",
+        {"submissions": selectors.review_queue(user=request.user), "form": DecisionForm()},
+    )
+
+
+@staff_required
+@require_POST
+def review_decide_view(request, pk: int):
+    submission = get_object_or_404(EvidenceSubmission, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            services.evidence_review(
+                submission=submission,
+                accept=form.approved,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Review recorded."))
+    return _back(request, "portal:reviews")
+
+
+@manager_required
+def extension_queue_view(request):
+    return render(
+        request,
+        "portal/extensions.html",
+        {"extensions": selectors.extension_queue(user=request.user), "form": DecisionForm()},
+    )
+
+
+@manager_required
+@require_POST
+def extension_decide_view(request, pk: int):
+    extension = get_object_or_404(DeadlineExtension, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _report(request, form)
+    else:
+        try:
+            services.extension_decide(
+                extension=extension,
+                approve=form.approved,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+    return _back(request, "portal:extensions")
