@@ -63,9 +63,7 @@ def test_staff_see_every_enterprise_with_filters(role, client_for, request):
 def test_enterprise_user_sees_only_its_own_enterprise(client_for, enterprise_account, enterprise):
     other = factories.EnterpriseFactory(name="别家企业有限公司")
     client = client_for(enterprise_account)
-    assert client.get(reverse("home"))["Location"] == reverse(
-        "enterprises:detail", args=[enterprise.pk]
-    )
+    assert client.get(reverse("home"))["Location"] == reverse("portal:home")
     listing = client.get(reverse("enterprises:list")).content.decode()
     assert enterprise.name in listing and other.name not in listing
     assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
