@@ -14,7 +14,9 @@ class EnterpriseFilter(django_filters.FilterSet):
         queryset=District.objects.all(), label=_("District")
     )
     state = django_filters.ChoiceFilter(choices=State.choices, label=_("State"))
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    tier = django_filters.ChoiceFilter(
+        choices=[*Tier.choices, ("-", _("ungraded"))], label=_("Tier"), method="filter_tier"
+    )
     park = django_filters.ModelChoiceFilter(
         queryset=IndustrialPark.objects.all(), label=_("Industrial park")
     )
@@ -22,6 +24,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = ["q", "sector", "district", "state", "tier", "park"]
+
+    def filter_tier(self, queryset, name, value):
+        return queryset.filter(tier="" if value == "-" else value)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -165,3 +165,30 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].required = False
+
+
+class MilestoneDoneForm(forms.Form):
+    actual_date = forms.DateField(
+        label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MilestonePlanForm(forms.Form):
+    planned_date = forms.DateField(
+        label=_("Planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClosureCheckForm(forms.Form):
+    verified_on = forms.DateField(
+        label=_("Verified on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

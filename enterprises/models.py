@@ -12,6 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from govern import roles
 from govern.audit import AppendOnlyModel
+from govern.models import StoredFileBase
 
 
 class ReferenceData(models.Model):
@@ -160,6 +161,11 @@ def no_open_rectification_orders(enterprise: "Enterprise") -> bool:
 
 def has_relocation_park(enterprise: "Enterprise") -> bool:
     return enterprise.relocation_park_id is not None
+
+
+def all_milestones_done(enterprise: "Enterprise") -> bool:
+    milestones = RelocationMilestone.objects.filter(project__enterprise=enterprise)
+    return milestones.exists() and not milestones.filter(actual_date__isnull=True).exists()
 
 
 class Enterprise(FSMModelMixin, models.Model):
@@ -312,7 +318,7 @@ class Enterprise(FSMModelMixin, models.Model):
         source=State.RELOCATING,
         target=State.RELOCATED,
         permission=manager_may_act,
-        conditions=[has_relocation_park],
+        conditions=[has_relocation_park, all_milestones_done],
         custom={"label": _("Confirm relocation")},
     )
     def complete_relocation(self):
@@ -335,6 +341,7 @@ CONDITION_MESSAGES = {
     "all_remediation_tasks_accepted": _("Every remediation task must be accepted first."),
     "has_relocation_park": _("A relocation target park must be set first."),
     "no_open_rectification_orders": _("Every rectification order must be accepted first."),
+    "all_milestones_done": _("Every relocation milestone must be done first."),
 }
 
 
@@ -510,3 +517,224 @@ class RemediationTask(FSMModelMixin, models.Model):
     @transition(field=status, source=Status.SUBMITTED, target=Status.OPEN)
     def reject(self):
         pass
+
+
+class RelocationProject(models.Model):
+    """The move of a relocating enterprise into a park, tracked by its milestones."""
+
+    enterprise = models.OneToOneField(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="relocation_project",
+    )
+    target_park = models.ForeignKey(
+        IndustrialPark, verbose_name=_("target park"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ordered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relocation project")
+        verbose_name_plural = _("relocation projects")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.target_park}"
+
+    @property
+    def progress(self) -> int:
+        """Per cent of milestones done (uses prefetched milestones when present)."""
+        milestones = list(self.milestones.all())
+        done = sum(1 for m in milestones if m.actual_date)
+        return round(100 * done / len(milestones)) if milestones else 0
+
+
+class RelocationMilestone(models.Model):
+    class Kind(models.IntegerChoices):
+        PLAN_APPROVED = 1, _("relocation plan approved")
+        SITE_SECURED = 2, _("site secured in the park")
+        CONSTRUCTION = 3, _("construction of the new plant")
+        EQUIPMENT_MOVED = 4, _("equipment moved")
+        PRODUCTION_STARTED = 5, _("production at the new site")
+        OLD_SITE_DECOMMISSIONED = 6, _("old site decommissioned")
+        ACCEPTANCE = 7, _("acceptance inspection passed")
+
+    project = models.ForeignKey(
+        RelocationProject,
+        verbose_name=_("relocation project"),
+        on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+    kind = models.PositiveSmallIntegerField(_("milestone"), choices=Kind.choices)
+    planned_date = models.DateField(_("planned date"), null=True, blank=True)
+    actual_date = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("relocation milestone")
+        verbose_name_plural = _("relocation milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="one_milestone_of_each_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_done(self) -> bool:
+        return self.actual_date is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_done
+            and self.planned_date is not None
+            and self.planned_date < timezone.localdate()
+        )
+
+
+class RelocationEvidence(StoredFileBase):
+    milestone = models.ForeignKey(
+        RelocationMilestone,
+        verbose_name=_("milestone"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("relocation evidence")
+        verbose_name_plural = _("relocation evidence")
+
+
+class ClosureRecord(models.Model):
+    """The closure order and the verification of shutdown by "two cuts, three clears" (两断三清)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="closure"
+    )
+    ordered_at = models.DateTimeField(_("closure ordered at"), auto_now_add=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ordered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    verified_on = models.DateField(_("shutdown verified on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("closure record")
+        verbose_name_plural = _("closure records")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class ClosureCheck(models.Model):
+    class Item(models.IntegerChoices):
+        WATER_CUT = 1, _("industrial water cut")
+        POWER_CUT = 2, _("industrial power cut")
+        MATERIALS_CLEARED = 3, _("raw materials cleared")
+        PRODUCTS_CLEARED = 4, _("products cleared")
+        EQUIPMENT_CLEARED = 5, _("production equipment cleared")
+
+    closure = models.ForeignKey(
+        ClosureRecord, verbose_name=_("closure"), on_delete=models.PROTECT, related_name="checks"
+    )
+    item = models.PositiveSmallIntegerField(_("check"), choices=Item.choices)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["item"]
+        verbose_name = _("closure check")
+        verbose_name_plural = _("closure checks")
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "item"], name="one_check_of_each_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_item_display()
+
+
+class ClosureEvidence(StoredFileBase):
+    check_item = models.ForeignKey(
+        ClosureCheck, verbose_name=_("check"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("closure evidence")
+        verbose_name_plural = _("closure evidence")
+
+
+class DistrictTarget(models.Model):
+    """A district's VOC emission reduction target for a year, entered by managers."""
+
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    voc_reduction_tpa = models.DecimalField(
+        _("VOC reduction target (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "district__id"]
+        verbose_name = _("district reduction target")
+        verbose_name_plural = _("district reduction targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], name="one_target_per_district_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"

@@ -1,11 +1,18 @@
 """Reads of the registry, scoped to what the user may see; views, exports and the API share them."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from govern import roles
 
-from .models import Enterprise, TransitionLog
+from .models import (
+    ClosureCheck,
+    ClosureRecord,
+    Enterprise,
+    RelocationMilestone,
+    RelocationProject,
+    TransitionLog,
+)
 
 
 def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
@@ -34,3 +41,32 @@ def enterprise_get(*, user, pk: int) -> Enterprise:
 
 def enterprise_timeline(*, enterprise: Enterprise) -> QuerySet[TransitionLog]:
     return enterprise.transitions.select_related("actor").order_by("created_at", "id")
+
+
+def relocation_of(*, enterprise: Enterprise) -> RelocationProject | None:
+    """The enterprise's relocation project with milestones and evidence, or None."""
+    return (
+        RelocationProject.objects.filter(enterprise=enterprise)
+        .select_related("target_park")
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=RelocationMilestone.objects.prefetch_related("evidence").order_by("kind"),
+            )
+        )
+        .first()
+    )
+
+
+def closure_of(*, enterprise: Enterprise) -> ClosureRecord | None:
+    return (
+        ClosureRecord.objects.filter(enterprise=enterprise)
+        .select_related("ordered_by")
+        .prefetch_related(
+            Prefetch(
+                "checks",
+                queryset=ClosureCheck.objects.prefetch_related("evidence").order_by("item"),
+            )
+        )
+        .first()
+    )

@@ -15,15 +15,23 @@ from django_fsm import has_transition_perm
 
 from govern import roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
 
 from .models import (
     CONDITION_MESSAGES,
     CRITERION_MAX,
     TERMINAL_STATES,
+    ClosureCheck,
+    ClosureEvidence,
+    ClosureRecord,
     Criterion,
+    DistrictTarget,
     Enterprise,
     GradingAssessment,
     IndustrialPark,
+    RelocationEvidence,
+    RelocationMilestone,
+    RelocationProject,
     RemediationPlan,
     RemediationTask,
     State,
@@ -316,6 +324,23 @@ def enterprise_certify_compliant(
     )
 
 
+def _open_relocation_project(locked: Enterprise, by) -> None:
+    """Create the project and its seven milestones, planned evenly over the tier's deadline."""
+    policy = TierPolicy.objects.filter(tier=locked.tier).first() if locked.tier else None
+    span = policy.remediation_deadline_days if policy else settings.GOVERN_DEFAULT_REMEDIATION_DAYS
+    project, _created = RelocationProject.objects.update_or_create(
+        enterprise=locked, defaults={"target_park": locked.relocation_park, "created_by": by}
+    )
+    today = timezone.localdate()
+    kinds = list(RelocationMilestone.Kind)
+    for index, kind in enumerate(kinds, start=1):
+        RelocationMilestone.objects.get_or_create(
+            project=project,
+            kind=kind,
+            defaults={"planned_date": today + timedelta(days=round(span * index / len(kinds)))},
+        )
+
+
 def enterprise_start_relocation(
     *,
     enterprise: Enterprise,
@@ -339,6 +364,7 @@ def enterprise_start_relocation(
         reason=reason,
         expected_state=expected_state,
         before=set_target,
+        after=lambda locked: _open_relocation_project(locked, by),
     )
 
 
@@ -361,9 +387,132 @@ def enterprise_complete_relocation(
 def enterprise_close(
     *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
 ) -> Enterprise:
+    """Order the closure; the shutdown is then verified item by item (两断三清)."""
+
+    def open_closure(locked: Enterprise) -> None:
+        closure, _created = ClosureRecord.objects.get_or_create(
+            enterprise=locked, defaults={"ordered_by": by, "reason": reason.strip()}
+        )
+        ClosureCheck.objects.bulk_create(
+            [ClosureCheck(closure=closure, item=item) for item in ClosureCheck.Item],
+            ignore_conflicts=True,
+        )
+
     return _transition(
-        enterprise=enterprise, name="close", by=by, reason=reason, expected_state=expected_state
+        enterprise=enterprise,
+        name="close",
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+        after=open_closure,
     )
+
+
+def _store_evidence(uploads, *, folder: str) -> list:
+    """Check every file first, then store them all (nothing is stored if one is bad)."""
+    checked = [
+        (
+            upload,
+            *accept_upload(
+                upload,
+                kinds=EVIDENCE_KINDS,
+                max_bytes=settings.GOVERN_EVIDENCE_MAX_BYTES,
+                field="files",
+            ),
+        )
+        for upload in uploads
+    ]
+    return [
+        store_by_hash(data, kind, folder=folder, original_name=upload.name or "")
+        for upload, data, kind in checked
+    ]
+
+
+def milestone_update(
+    *, milestone: RelocationMilestone, planned_date: date | None, note: str, by
+) -> RelocationMilestone:
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = RelocationMilestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.is_done:
+            raise TransitionConflict(_("A milestone already done is part of the record."))
+        locked.planned_date = planned_date
+        locked.note = note.strip()
+        locked.save()
+    return locked
+
+
+def milestone_complete(
+    *, milestone: RelocationMilestone, actual_date: date, uploads, note: str, by
+) -> RelocationMilestone:
+    """Mark a milestone done on a date, with evidence (at least one file, new or earlier)."""
+    _require(roles.is_staff_role(by))
+    if actual_date > timezone.localdate():
+        raise InvalidInput(_("A milestone cannot be done in the future."), field="actual_date")
+    stored = _store_evidence(uploads, folder="relocation")
+    with transaction.atomic():
+        locked = (
+            RelocationMilestone.objects.select_for_update()
+            .select_related("project__enterprise")
+            .get(pk=milestone.pk)
+        )
+        if locked.project.enterprise.state != State.RELOCATING:
+            raise TransitionConflict(_("The enterprise is no longer relocating."))
+        if locked.is_done:
+            raise TransitionConflict(_("This milestone is already done."))
+        for item in stored:
+            RelocationEvidence.objects.create(
+                milestone=locked, uploaded_by=by, **RelocationEvidence.stored_fields(item)
+            )
+        if not locked.evidence.exists():
+            raise InvalidInput(_("Attach the evidence that the milestone is done."), field="files")
+        locked.actual_date = actual_date
+        locked.note = note.strip() or locked.note
+        locked.done_by = by
+        locked.save()
+    return locked
+
+
+def closure_check_verify(
+    *, check: ClosureCheck, verified_on: date, uploads, note: str, by
+) -> ClosureCheck:
+    """Verify one of the two cuts and three clears with evidence; the last one verifies the closure."""
+    _require(roles.is_staff_role(by))
+    if verified_on > timezone.localdate():
+        raise InvalidInput(_("A check cannot be verified in the future."), field="verified_on")
+    stored = _store_evidence(uploads, folder="closure")
+    with transaction.atomic():
+        locked = ClosureCheck.objects.select_for_update().select_related("closure").get(pk=check.pk)
+        if locked.verified_on:
+            raise TransitionConflict(_("This check is already verified."))
+        for item in stored:
+            ClosureEvidence.objects.create(
+                check_item=locked, uploaded_by=by, **ClosureEvidence.stored_fields(item)
+            )
+        if not locked.evidence.exists():
+            raise InvalidInput(_("Attach the evidence for this check."), field="files")
+        locked.verified_on = verified_on
+        locked.verified_by = by
+        locked.note = note.strip()
+        locked.save()
+        closure = ClosureRecord.objects.select_for_update().get(pk=locked.closure_id)
+        checks = list(closure.checks.all())
+        if all(c.verified_on for c in checks):
+            closure.verified_on = max(c.verified_on for c in checks)
+            closure.save(update_fields=["verified_on"])
+    return locked
+
+
+def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) -> DistrictTarget:
+    _require(roles.is_manager(by))
+    if voc_reduction_tpa < 0:
+        raise InvalidInput(_("A target cannot be negative."), field="voc_reduction_tpa")
+    target, _created = DistrictTarget.objects.update_or_create(
+        district=district,
+        year=year,
+        defaults={"voc_reduction_tpa": voc_reduction_tpa, "updated_by": by},
+    )
+    return target
 
 
 def remediation_plan_save(*, enterprise: Enterprise, summary: str, by) -> RemediationPlan:

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<int:pk>/transitions/<slug:name>/", views.enterprise_transition_view, name="transition"),
     path("<int:pk>/plan/", views.remediation_plan_view, name="plan"),
     path("tasks/<int:pk>/edit/", views.remediation_task_edit_view, name="task-edit"),
+    path("milestones/<int:pk>/done/", views.milestone_done_view, name="milestone-done"),
+    path("milestones/<int:pk>/plan/", views.milestone_plan_view, name="milestone-plan"),
+    path("closure-checks/<int:pk>/", views.closure_check_view, name="closure-check"),
+    path(
+        "evidence/<slug:kind>/<int:pk>/", views.lifecycle_evidence_view, name="lifecycle-evidence"
+    ),
     path("tier-policy/", views.tier_policy_list_view, name="tier-policy"),
     path("tier-policy/<int:pk>/edit/", views.tier_policy_edit_view, name="tier-policy-edit"),
 ]

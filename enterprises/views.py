@@ -6,11 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from govern import errors
 from govern.decorators import manager_required, staff_required
@@ -23,9 +26,12 @@ from .exporting import enterprises_xlsx
 from .filters import EnterpriseFilter
 from .forms import (
     CertifyForm,
+    ClosureCheckForm,
     EnterpriseForm,
     GradingForm,
     ImportForm,
+    MilestoneDoneForm,
+    MilestonePlanForm,
     PlanForm,
     ReasonForm,
     RelocationForm,
@@ -33,7 +39,17 @@ from .forms import (
     TierPolicyForm,
 )
 from .importing import COLUMNS, enterprise_import
-from .models import CONDITION_MESSAGES, Enterprise, RemediationPlan, RemediationTask, TierPolicy
+from .models import (
+    CONDITION_MESSAGES,
+    ClosureCheck,
+    ClosureEvidence,
+    Enterprise,
+    RelocationEvidence,
+    RelocationMilestone,
+    RemediationPlan,
+    RemediationTask,
+    TierPolicy,
+)
 
 TRANSITION_ORDER = ("grade", *services.SIMPLE_TRANSITIONS)
 
@@ -108,6 +124,8 @@ def enterprise_detail_view(request, pk: int):
             "orders": inspection_selectors.order_list(user=request.user).filter(
                 enterprise=enterprise
             ),
+            "relocation": selectors.relocation_of(enterprise=enterprise),
+            "closure": selectors.closure_of(enterprise=enterprise),
         },
     )
 
@@ -358,4 +376,90 @@ def remediation_task_edit_view(request, pk: int):
         request,
         "enterprises/form.html",
         {"form": form, "title": _("Edit remediation task"), "enterprise": enterprise},
+    )
+
+
+def _post_and_return(request, form, call, done_message: str, pk: int):
+    """Validate a small form, run the service with it, and go back to the enterprise page."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except errors.ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, done_message)
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect(f"{reverse('enterprises:detail', args=[pk])}#lifecycle-projects")
+
+
+@staff_required
+@require_POST
+def milestone_done_view(request, pk: int):
+    milestone = get_object_or_404(RelocationMilestone.objects.select_related("project"), pk=pk)
+    enterprise = selectors.enterprise_get(user=request.user, pk=milestone.project.enterprise_id)
+    return _post_and_return(
+        request,
+        MilestoneDoneForm(request.POST),
+        lambda data: services.milestone_complete(
+            milestone=milestone, uploads=request.FILES.getlist("files"), by=request.user, **data
+        ),
+        _("Milestone done."),
+        enterprise.pk,
+    )
+
+
+@staff_required
+@require_POST
+def milestone_plan_view(request, pk: int):
+    milestone = get_object_or_404(RelocationMilestone.objects.select_related("project"), pk=pk)
+    enterprise = selectors.enterprise_get(user=request.user, pk=milestone.project.enterprise_id)
+    return _post_and_return(
+        request,
+        MilestonePlanForm(request.POST),
+        lambda data: services.milestone_update(milestone=milestone, by=request.user, **data),
+        _("Saved."),
+        enterprise.pk,
+    )
+
+
+@staff_required
+@require_POST
+def closure_check_view(request, pk: int):
+    check = get_object_or_404(ClosureCheck.objects.select_related("closure"), pk=pk)
+    enterprise = selectors.enterprise_get(user=request.user, pk=check.closure.enterprise_id)
+    return _post_and_return(
+        request,
+        ClosureCheckForm(request.POST),
+        lambda data: services.closure_check_verify(
+            check=check, uploads=request.FILES.getlist("files"), by=request.user, **data
+        ),
+        _("Check verified."),
+        enterprise.pk,
+    )
+
+
+@login_required
+def lifecycle_evidence_view(request, kind: str, pk: int):
+    """Download relocation or closure evidence: staff, or the enterprise it belongs to."""
+    if kind == "relocation":
+        evidence = get_object_or_404(
+            RelocationEvidence.objects.select_related("milestone__project"), pk=pk
+        )
+        enterprise_id = evidence.milestone.project.enterprise_id
+    elif kind == "closure":
+        evidence = get_object_or_404(
+            ClosureEvidence.objects.select_related("check_item__closure"), pk=pk
+        )
+        enterprise_id = evidence.check_item.closure.enterprise_id
+    else:
+        raise Http404
+    selectors.enterprise_get(user=request.user, pk=enterprise_id)  # 404 unless the user may see it
+    return FileResponse(
+        default_storage.open(evidence.file.name, "rb"),
+        content_type=evidence.content_type,
+        as_attachment=not evidence.content_type.startswith("image/"),
+        filename=evidence.original_name or None,
     )

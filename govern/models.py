@@ -1,4 +1,4 @@
-"""The user model: a bureau staff member, or an enterprise's account bound to exactly one enterprise."""
+"""The user model (a bureau staff member, or an enterprise's account bound to one enterprise) and shared bases."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -31,3 +31,30 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class StoredFileBase(models.Model):
+    """A file kept under its SHA-256 through the storage API (see ``govern.uploads``)."""
+
+    file = models.FileField(_("file"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name or self.sha256[:12]
+
+    @classmethod
+    def stored_fields(cls, stored) -> dict:
+        """The model fields for a ``govern.uploads.StoredFile``."""
+        return {
+            "file": stored.name,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "content_type": stored.content_type,
+            "original_name": stored.original_name,
+        }

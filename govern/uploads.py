@@ -30,6 +30,7 @@ XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
 
 IMAGE_KINDS = (JPEG, PNG, WEBP, HEIC)
+EVIDENCE_KINDS = (*IMAGE_KINDS, PDF, XLSX, DOCX)
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("inspections/", include("inspections.urls")),
     path("portal/", include("portal.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from enterprises.models import Enterprise, Sector
 from govern.audit import AppendOnlyModel
+from govern.models import StoredFileBase
 
 
 class ChecklistTemplate(models.Model):
@@ -247,7 +248,7 @@ class ChecklistResult(models.Model):
         return f"{self.item} · {self.outcome or '-'}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(StoredFileBase):
     visit = models.ForeignKey(
         SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="photos"
     )
@@ -259,11 +260,6 @@ class VisitPhoto(models.Model):
         on_delete=models.PROTECT,
         related_name="photos",
     )
-    file = models.FileField(_("file"), max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    original_name = models.CharField(_("original name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -276,9 +272,6 @@ class VisitPhoto(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
-
-    def __str__(self) -> str:
-        return self.original_name or self.sha256[:12]
 
 
 class VisitAddendum(AppendOnlyModel):

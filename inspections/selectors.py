@@ -9,9 +9,9 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Max,
-    Q,
+    OuterRef,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -42,7 +42,12 @@ def enterprises_with_next_inspection(*, user) -> QuerySet:
     Due = (end of the last submitted visit, else registration) + the tier's inspection interval.
     Closed enterprises are not inspected on a schedule.
     """
-    last = Max("site_visits__ended_at", filter=Q(site_visits__status=SiteVisit.Status.SUBMITTED))
+    # A subquery, not an aggregate, so callers can still group and count the result.
+    last = Subquery(
+        SiteVisit.objects.filter(enterprise=OuterRef("pk"), status=SiteVisit.Status.SUBMITTED)
+        .order_by("-ended_at")
+        .values("ended_at")[:1]
+    )
     return (
         enterprise_selectors.enterprise_list(user=user)
         .exclude(state=State.CLOSED)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise, State, TierPolicy
 from govern import roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.models import StoredFileBase
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
 
 from .models import (
@@ -175,11 +176,7 @@ def visit_add_photo(
         return VisitPhoto.objects.create(
             visit=locked,
             result=result,
-            file=stored.name,
-            sha256=stored.sha256,
-            size=stored.size,
-            content_type=stored.content_type,
-            original_name=stored.original_name,
+            **StoredFileBase.stored_fields(stored),
             uploaded_by=by,
         )
 

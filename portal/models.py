@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, RemediationTask
+from govern.models import StoredFileBase
 from inspections.models import RectificationOrder
 
 
@@ -98,26 +99,18 @@ class EvidenceSubmission(TargetMixin):
         return f"{self.enterprise} · v{self.version}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(StoredFileBase):
     submission = models.ForeignKey(
         EvidenceSubmission,
         verbose_name=_("submission"),
         on_delete=models.PROTECT,
         related_name="files",
     )
-    file = models.FileField(_("file"), max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    original_name = models.CharField(_("original name"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self) -> str:
-        return self.original_name or self.sha256[:12]
 
 
 class DeadlineExtension(TargetMixin):

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from enterprises.models import RemediationTask
 from govern import roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
-from govern.uploads import DOCX, IMAGE_KINDS, PDF, XLSX, accept_upload, store_by_hash
+from govern.models import StoredFileBase
+from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
 from inspections.models import RectificationOrder
 
 from .models import DeadlineExtension, EvidenceFile, EvidenceSubmission
 
-EVIDENCE_KINDS = (*IMAGE_KINDS, PDF, XLSX, DOCX)
 Target = RemediationTask | RectificationOrder
 
 
@@ -97,11 +97,7 @@ def evidence_submit(*, target: Target, uploads: Sequence, note: str, by) -> Evid
             stored = store_by_hash(data, kind, folder="evidence", original_name=upload.name or "")
             EvidenceFile.objects.create(
                 submission=submission,
-                file=stored.name,
-                sha256=stored.sha256,
-                size=stored.size,
-                content_type=stored.content_type,
-                original_name=stored.original_name,
+                **StoredFileBase.stored_fields(stored),
             )
         awaiting = (
             locked.Status.SUBMITTED if _key(locked) == "task" else locked.Status.EVIDENCE_SUBMITTED

@@ -2,6 +2,7 @@
 
 import itertools
 import random
+from datetime import date
 from decimal import Decimal
 
 import factory
@@ -11,6 +12,8 @@ from enterprises.models import (
     District,
     Enterprise,
     IndustrialPark,
+    RelocationMilestone,
+    RelocationProject,
     RemediationPlan,
     RemediationTask,
     Sector,
@@ -92,3 +95,13 @@ class RemediationTaskFactory(factory.django.DjangoModelFactory):
 
 def park(code: str = "jinjiang_edz") -> IndustrialPark:
     return IndustrialPark.objects.get(code=code)
+
+
+def done_relocation_project(enterprise) -> RelocationProject:
+    """A relocation project whose milestones are all done (the guard of `relocated` is met)."""
+    project = RelocationProject.objects.create(
+        enterprise=enterprise, target_park=park("quanzhou_etdz"), created_by=UserFactory()
+    )
+    for kind in RelocationMilestone.Kind:
+        RelocationMilestone.objects.create(project=project, kind=kind, actual_date=date.today())
+    return project

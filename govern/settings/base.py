@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "enterprises",
     "inspections",
     "portal",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,19 @@
 """The lifecycle rules: which transitions each state and each role allows, the guards, and the log."""
 
+from datetime import date
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from enterprises import services
-from enterprises.models import Criterion, Enterprise, RemediationTask, State, TransitionLog
+from enterprises.models import (
+    Criterion,
+    Enterprise,
+    RelocationMilestone,
+    RemediationTask,
+    State,
+    TransitionLog,
+)
 from govern.audit import AppendOnlyError
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from tests import factories
@@ -37,6 +46,7 @@ def ready_enterprise(state: str) -> Enterprise:
     factories.RemediationTaskFactory(
         plan__enterprise=enterprise, status=RemediationTask.Status.ACCEPTED
     )
+    factories.done_relocation_project(enterprise)
     return enterprise
 
 
@@ -147,6 +157,9 @@ def test_relocation_moves_the_enterprise_into_the_target_park(manager):
     target = factories.park("quanhui_petrochem")
     services.enterprise_start_relocation(
         enterprise=enterprise, park=target, by=manager, reason="入园"
+    )
+    RelocationMilestone.objects.filter(project__enterprise=enterprise).update(
+        actual_date=date.today()
     )
     services.enterprise_complete_relocation(enterprise=enterprise, by=manager, reason="验收")
     enterprise.refresh_from_db()

@@ -1,26 +1,32 @@
 """Create demo users and about 300 plausible enterprises spread over sectors, districts and states."""
 
+import functools
+import io
 import random
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
+from PIL import Image, ImageDraw
 
 from enterprises import services
 from enterprises.models import (
+    ClosureCheck,
     Criterion,
     District,
     Enterprise,
     IndustrialPark,
+    RelocationProject,
     RemediationPlan,
     RemediationTask,
     Sector,
     State,
-    TierPolicy,
 )
 from enterprises.validators import uscc_check_character
 from govern import roles
@@ -171,6 +177,33 @@ def demo_uscc(rng: random.Random, district: District) -> str:
     return first17 + uscc_check_character(first17)
 
 
+class DemoTimeline:
+    """A demo clock: services called inside ``step()`` see ``timezone.now()`` at a later past moment."""
+
+    def __init__(self, rng: random.Random, *, start, end):
+        self.rng, self.moment, self.end = rng, start, end - timedelta(minutes=5)
+
+    def here(self):
+        return mock.patch("django.utils.timezone.now", return_value=self.moment)
+
+    def step(self, low: int = 15, high: int = 90):
+        self.moment = min(self.moment + timedelta(days=self.rng.randint(low, high)), self.end)
+        return self.here()
+
+
+@functools.cache
+def demo_document_bytes() -> bytes:
+    image = Image.new("RGB", (320, 240), (120, 130, 110))
+    ImageDraw.Draw(image).rectangle([40, 40, 280, 200], outline=(255, 255, 255), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def demo_document() -> SimpleUploadedFile:
+    return SimpleUploadedFile("现场核查照片.jpg", demo_document_bytes())
+
+
 class Command(BaseCommand):
     help = "Load demo users and enterprises (refused when DEBUG is off unless --force)."
 
@@ -198,6 +231,7 @@ class Command(BaseCommand):
                 self.create_enterprises(rng=rng, count=count, users=users)
                 create_demo_inspections(rng=rng, users=users)
                 create_demo_portal(rng=rng, users=users)
+                self.create_targets(rng=rng, manager=users["manager"])
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:
@@ -222,12 +256,11 @@ class Command(BaseCommand):
         sectors = list(Sector.objects.all())
         districts = {d.code: d for d in District.objects.all()}
         parks = list(IndustrialPark.objects.select_related("district"))
-        policies = {p.tier: p for p in TierPolicy.objects.all()}
         weights = [SECTOR_WEIGHTS.get(s.code, 1) for s in sectors]
         states, state_weights = zip(*STATE_WEIGHTS, strict=True)
         used_names: set[str] = set()
-        today = timezone.localdate()
         portal_enterprise = None
+        now = timezone.now()
         for _ in range(count):
             sector = rng.choices(sectors, weights)[0]
             district = districts[rng.choice(SECTOR_HOMES.get(sector.code, list(districts)))]
@@ -244,59 +277,58 @@ class Command(BaseCommand):
             baseline = Decimal(rng.choice([0.8, 1.5, 3, 6, 12, 25, 60, 150])) * Decimal(
                 rng.uniform(0.6, 1.4)
             )
-            enterprise = services.enterprise_register(
-                data={
-                    "name": name,
-                    "sector": sector,
-                    "district": district,
-                    "park": park,
-                    "address": f"福建省泉州市{district.name}{rng.choice(['工业路', '滨江路', '科技路', '创业大道', '兴业街'])}{rng.randint(1, 399)}号",
-                    "latitude": Decimal(f"{24.6 + rng.random() * 0.9:.6f}"),
-                    "longitude": Decimal(f"{118.0 + rng.random() * 1.0:.6f}"),
-                    "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    "contact_phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
-                    "in_built_up_area": rng.random() < 0.35,
-                    "handles_hazardous_chemicals": sector.code
-                    in {"petrochemical", "chemical", "oil_storage"},
-                    "baseline_voc_tpa": baseline.quantize(Decimal("0.001")),
-                    "baseline_nox_tpa": (baseline * Decimal("0.3")).quantize(Decimal("0.001")),
-                    "main_voc_materials": rng.choice(MATERIALS),
-                    "treatment_facilities": rng.choice(FACILITIES),
-                },
-                uscc=demo_uscc(rng, district),
-                by=inspector,
-                reason="污染源普查登记",
-            )
-            # Spread registrations over two years so inspections come due at different times.
-            Enterprise.objects.filter(pk=enterprise.pk).update(
-                created_at=timezone.now() - timedelta(days=rng.randint(15, 700))
-            )
+            # Each enterprise's history runs through the real services on a demo clock, starting
+            # up to two years ago, so due dates, trends and yearly reductions look like a real city.
+            timeline = DemoTimeline(rng, start=now - timedelta(days=rng.randint(60, 720)), end=now)
+            with timeline.here():
+                enterprise = services.enterprise_register(
+                    data={
+                        "name": name,
+                        "sector": sector,
+                        "district": district,
+                        "park": park,
+                        "address": f"福建省泉州市{district.name}{rng.choice(['工业路', '滨江路', '科技路', '创业大道', '兴业街'])}{rng.randint(1, 399)}号",
+                        "latitude": Decimal(f"{24.6 + rng.random() * 0.9:.6f}"),
+                        "longitude": Decimal(f"{118.0 + rng.random() * 1.0:.6f}"),
+                        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                        "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                        "contact_phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
+                        "in_built_up_area": rng.random() < 0.35,
+                        "handles_hazardous_chemicals": sector.code
+                        in {"petrochemical", "chemical", "oil_storage"},
+                        "baseline_voc_tpa": baseline.quantize(Decimal("0.001")),
+                        "baseline_nox_tpa": (baseline * Decimal("0.3")).quantize(Decimal("0.001")),
+                        "main_voc_materials": rng.choice(MATERIALS),
+                        "treatment_facilities": rng.choice(FACILITIES),
+                    },
+                    uscc=demo_uscc(rng, district),
+                    by=inspector,
+                    reason="污染源普查登记",
+                )
             target = rng.choices(states, state_weights)[0]
             self.advance(
                 enterprise,
                 target,
                 rng=rng,
+                timeline=timeline,
                 inspector=inspector,
                 manager=manager,
                 parks=parks,
-                policies=policies,
-                today=today,
             )
             if portal_enterprise is None and target == State.REMEDIATING:
                 portal_enterprise = enterprise
         users["enterprise"].enterprise = portal_enterprise or Enterprise.objects.first()
         users["enterprise"].save()
 
-    def advance(
-        self, enterprise, target, *, rng, inspector, manager, parks, policies, today
-    ) -> None:
+    def advance(self, enterprise, target, *, rng, timeline, inspector, manager, parks) -> None:
         if target == State.REGISTERED:
             return
         if target == State.CLOSED and rng.random() < 0.5:
-            services.enterprise_close(
-                enterprise=enterprise, by=manager, reason="无证经营，依法取缔"
-            )
+            with timeline.step():
+                services.enterprise_close(
+                    enterprise=enterprise, by=manager, reason="无证经营，依法取缔"
+                )
+            self.verify_closure(enterprise, rng=rng, timeline=timeline, inspector=inspector)
             return
         tier = {State.RELOCATING: "C", State.RELOCATED: "C", State.CLOSED: "D"}.get(
             target
@@ -306,54 +338,100 @@ class Command(BaseCommand):
         scores = dict.fromkeys(Criterion.values, total // 5)
         for criterion in list(Criterion.values)[: total % 5]:
             scores[criterion] += 1
-        services.enterprise_grade(
-            enterprise=enterprise, scores=scores, by=inspector, reason="现场核查后评定"
-        )
+        with timeline.step():
+            services.enterprise_grade(
+                enterprise=enterprise, scores=scores, by=inspector, reason="现场核查后评定"
+            )
         if target == State.GRADED:
             return
         if target == State.CLOSED:
-            services.enterprise_close(
-                enterprise=enterprise, by=manager, reason="D级企业，按分级结果关停"
-            )
+            with timeline.step():
+                services.enterprise_close(
+                    enterprise=enterprise, by=manager, reason="D级企业，按分级结果关停"
+                )
+            self.verify_closure(enterprise, rng=rng, timeline=timeline, inspector=inspector)
             return
         if target in (State.RELOCATING, State.RELOCATED):
-            options = [p for p in parks if p.pk != enterprise.park_id]
-            services.enterprise_start_relocation(
-                enterprise=enterprise,
-                park=rng.choice(options),
-                by=manager,
-                reason="C级企业，实施退城入园",
-            )
-            if target == State.RELOCATED:
-                services.enterprise_complete_relocation(
-                    enterprise=enterprise, by=manager, reason="新厂区验收合格"
+            with timeline.step():
+                options = [p for p in parks if p.pk != enterprise.park_id]
+                services.enterprise_start_relocation(
+                    enterprise=enterprise,
+                    park=rng.choice(options),
+                    by=manager,
+                    reason="C级企业，实施退城入园",
                 )
-            return
-        deadline = today + timedelta(
-            days=policies[tier].remediation_deadline_days - rng.randint(0, 200)
-        )
-        accepted = target == State.COMPLIANT
-        plan = RemediationPlan.objects.create(
-            enterprise=enterprise, created_by=inspector, summary="一企一策整治方案"
-        )
-        for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3)):
-            RemediationTask.objects.create(
-                plan=plan,
-                measure=measure,
-                description=TASK_TEXT[measure],
-                deadline=deadline,
-                owner=enterprise.contact_name,
-                expected_voc_reduction_tpa=(enterprise.baseline_voc_tpa * Decimal("0.2")).quantize(
-                    Decimal("0.001")
-                ),
-                status=RemediationTask.Status.ACCEPTED if accepted else RemediationTask.Status.OPEN,
+            project = RelocationProject.objects.get(enterprise=enterprise)
+            milestones = list(project.milestones.order_by("kind"))
+            done = (
+                len(milestones)
+                if target == State.RELOCATED
+                else rng.randint(0, len(milestones) - 1)
             )
-        services.enterprise_start_remediation(
-            enterprise=enterprise, by=inspector, reason="按一企一策启动整治"
-        )
+            for milestone in milestones[:done]:
+                with timeline.step(10, 40):
+                    services.milestone_complete(
+                        milestone=milestone,
+                        actual_date=timezone.localdate(),
+                        uploads=[demo_document()],
+                        note="",
+                        by=inspector,
+                    )
+            if target == State.RELOCATED:
+                with timeline.step(1, 10):
+                    services.enterprise_complete_relocation(
+                        enterprise=enterprise, by=manager, reason="新厂区验收合格"
+                    )
+            return
+        accepted = target == State.COMPLIANT
+        with timeline.step():
+            plan = RemediationPlan.objects.create(
+                enterprise=enterprise, created_by=inspector, summary="一企一策整治方案"
+            )
+            deadline = services.default_task_deadline(enterprise)
+            for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3)):
+                RemediationTask.objects.create(
+                    plan=plan,
+                    measure=measure,
+                    description=TASK_TEXT[measure],
+                    deadline=deadline,
+                    owner=enterprise.contact_name,
+                    expected_voc_reduction_tpa=(
+                        enterprise.baseline_voc_tpa * Decimal("0.2")
+                    ).quantize(Decimal("0.001")),
+                    # Accepted tasks stand for a review history the demo does not replay.
+                    status=RemediationTask.Status.ACCEPTED
+                    if accepted
+                    else RemediationTask.Status.OPEN,
+                )
+            services.enterprise_start_remediation(
+                enterprise=enterprise, by=inspector, reason="按一企一策启动整治"
+            )
         if accepted:
-            services.enterprise_certify_compliant(
-                enterprise=enterprise, by=inspector, reason="整治任务全部验收通过"
+            with timeline.step(60, 200):
+                services.enterprise_certify_compliant(
+                    enterprise=enterprise, by=inspector, reason="整治任务全部验收通过"
+                )
+
+    def verify_closure(self, enterprise, *, rng, timeline, inspector) -> None:
+        checks = list(ClosureCheck.objects.filter(closure__enterprise=enterprise).order_by("item"))
+        for check in checks[: rng.choice([0, 3, 5, 5])]:
+            with timeline.step(3, 20):
+                services.closure_check_verify(
+                    check=check,
+                    verified_on=timezone.localdate(),
+                    uploads=[demo_document()],
+                    note="",
+                    by=inspector,
+                )
+
+    def create_targets(self, *, rng: random.Random, manager) -> None:
+        year = timezone.localdate().year
+        for district in District.objects.all():
+            services.district_target_set(
+                district=district,
+                year=year,
+                voc_reduction_tpa=Decimal(rng.randint(20, 120)),
+                by=manager,
             )
 
     def print_logins(self) -> None:

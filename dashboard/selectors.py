@@ -1,0 +1,212 @@
+"""The managers' dashboard: every figure from a fixed number of aggregate queries, whatever the data size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from enterprises.models import (
+    District,
+    DistrictTarget,
+    Enterprise,
+    RelocationMilestone,
+    RelocationProject,
+    RemediationTask,
+    Sector,
+    State,
+    Tier,
+    TransitionLog,
+)
+from inspections.models import RectificationOrder, SiteVisit
+from inspections.selectors import enterprises_with_next_inspection
+
+UNGRADED = "-"
+OVERDUE_KINDS = ("inspection", "order", "task", "milestone")
+TREND_STATES = (State.COMPLIANT, State.RELOCATED, State.CLOSED)
+ZERO = Decimal("0")
+
+
+@dataclass
+class Dashboard:
+    year: int
+    today: date
+    districts: list
+    sectors: list
+    by_district_state: dict = field(default_factory=dict)  # (district_id, state) -> n
+    by_sector_tier: dict = field(default_factory=dict)  # (sector_id, tier or "-") -> n
+    projects: list = field(default_factory=list)
+    overdue: dict = field(default_factory=dict)  # (kind, district_id) -> n
+    achieved: dict = field(default_factory=dict)  # district_id -> t/a
+    targets: dict = field(default_factory=dict)  # district_id -> t/a
+    trend: list = field(default_factory=list)  # [(month date, {state: n}, reduction)]
+
+    def state_totals(self) -> dict:
+        totals = defaultdict(int)
+        for (_district, state), n in self.by_district_state.items():
+            totals[state] += n
+        return {s: totals.get(s, 0) for s in State.values}
+
+    def tier_totals(self) -> dict:
+        totals = defaultdict(int)
+        for (_sector, tier), n in self.by_sector_tier.items():
+            totals[tier] += n
+        return {t: totals.get(t, 0) for t in [*Tier.values, UNGRADED]}
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_district_state.values())
+
+    def overdue_totals(self) -> dict:
+        totals = defaultdict(int)
+        for (kind, _district), n in self.overdue.items():
+            totals[kind] += n
+        return {k: totals.get(k, 0) for k in OVERDUE_KINDS}
+
+    @property
+    def relocation_overall(self) -> int:
+        done = sum(p.done for p in self.projects)
+        total = sum(p.total for p in self.projects)
+        return round(100 * done / total) if total else 0
+
+
+def _year_bounds(year: int):
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime(year, 1, 1), tz),
+        timezone.make_aware(datetime(year + 1, 1, 1), tz),
+    )
+
+
+def dashboard(*, user, year: int | None = None, today: date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    year = year or today.year
+    board = Dashboard(
+        year=year,
+        today=today,
+        districts=list(District.objects.all()),
+        sectors=list(Sector.objects.all()),
+    )
+    enterprises = Enterprise.objects.all()
+
+    for row in enterprises.values("district_id", "state").annotate(n=Count("id")):
+        board.by_district_state[(row["district_id"], row["state"])] = row["n"]
+    for row in enterprises.values("sector_id", "tier").annotate(n=Count("id")):
+        board.by_sector_tier[(row["sector_id"], row["tier"] or UNGRADED)] = row["n"]
+
+    board.projects = list(
+        RelocationProject.objects.filter(enterprise__state=State.RELOCATING)
+        .select_related("enterprise", "enterprise__district", "target_park")
+        .annotate(
+            done=Count("milestones", filter=Q(milestones__actual_date__isnull=False)),
+            total=Count("milestones"),
+        )
+        .order_by("enterprise__district_id", "enterprise__name")
+    )
+
+    board.overdue = overdue_counts(user=user, today=today)
+
+    start, end = _year_bounds(year)
+    became = TransitionLog.objects.filter(
+        enterprise=OuterRef("pk"), created_at__gte=start, created_at__lt=end
+    )
+    compliant = (
+        enterprises.filter(state=State.COMPLIANT)
+        .filter(Exists(became.filter(to_state=State.COMPLIANT)))
+        .values("district_id")
+        .annotate(t=Sum("achieved_voc_reduction_tpa"))
+    )
+    closed = (
+        enterprises.filter(state=State.CLOSED)
+        .filter(Exists(became.filter(to_state=State.CLOSED)))
+        .values("district_id")
+        .annotate(t=Sum("baseline_voc_tpa"))
+    )
+    for row in [*compliant, *closed]:
+        board.achieved[row["district_id"]] = board.achieved.get(row["district_id"], ZERO) + (
+            row["t"] or ZERO
+        )
+    board.targets = dict(
+        DistrictTarget.objects.filter(year=year).values_list("district_id", "voc_reduction_tpa")
+    )
+
+    board.trend = monthly_trend(today=today)
+    return board
+
+
+def overdue_querysets(*, user, today: date) -> dict:
+    """What counts as overdue, per kind; the dashboard counts them and the drill-down lists them."""
+    now_start = timezone.make_aware(datetime.combine(today, time.min))
+    return {
+        "inspection": enterprises_with_next_inspection(user=user).filter(next_due__lt=now_start),
+        "order": RectificationOrder.objects.filter(
+            status__in=RectificationOrder.ACTIVE_STATUSES,
+            deadline__lt=today,
+            visit__status=SiteVisit.Status.SUBMITTED,
+        ),
+        "task": RemediationTask.objects.exclude(status=RemediationTask.Status.ACCEPTED)
+        .filter(deadline__lt=today)
+        .exclude(plan__enterprise__state__in=[State.CLOSED, State.RELOCATED]),
+        "milestone": RelocationMilestone.objects.filter(
+            actual_date__isnull=True,
+            planned_date__lt=today,
+            project__enterprise__state=State.RELOCATING,
+        ),
+    }
+
+
+DISTRICT_PATH = {
+    "inspection": "district_id",
+    "order": "enterprise__district_id",
+    "task": "plan__enterprise__district_id",
+    "milestone": "project__enterprise__district_id",
+}
+
+
+def overdue_counts(*, user, today: date) -> dict:
+    counts = {}
+    for kind, qs in overdue_querysets(user=user, today=today).items():
+        path = DISTRICT_PATH[kind]
+        for row in qs.order_by().values(path).annotate(n=Count("pk", distinct=True)):
+            counts[(kind, row[path])] = row["n"]
+    return counts
+
+
+def monthly_trend(*, today: date, months: int = 12) -> list:
+    """Per month: enterprises that became compliant, relocated or closed, and the VOC reduction that brought."""
+    first = date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    reduction = Case(
+        When(to_state=State.COMPLIANT, then=F("enterprise__achieved_voc_reduction_tpa")),
+        When(to_state=State.CLOSED, then=F("enterprise__baseline_voc_tpa")),
+        default=Value(ZERO),
+        output_field=DecimalField(max_digits=12, decimal_places=3),
+    )
+    rows = (
+        TransitionLog.objects.filter(created_at__gte=start, to_state__in=TREND_STATES)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "to_state")
+        .annotate(n=Count("id"), t=Sum(reduction))
+    )
+    by_month: dict = defaultdict(lambda: ({s: 0 for s in TREND_STATES}, [ZERO]))
+    for row in rows:
+        month = (
+            timezone.localtime(row["month"]).date()
+            if isinstance(row["month"], datetime)
+            else row["month"]
+        )
+        counts, total = by_month[month]
+        counts[row["to_state"]] = row["n"]
+        total[0] += row["t"] or ZERO
+    series = []
+    month = first
+    for _ in range(months):
+        counts, total = by_month[month]
+        series.append((month, counts, total[0]))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return series

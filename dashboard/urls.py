@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.dashboard_view, name="home"),
+    path("export.xlsx", views.dashboard_export_view, name="export"),
+    path("overdue/", views.overdue_list_view, name="overdue"),
+    path("transitions/", views.transitions_list_view, name="transitions"),
+    path("targets/", views.targets_view, name="targets"),
+]

@@ -1,0 +1,354 @@
+"""The managers' dashboard, its drill-down lists and exports."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enterprises import services as enterprise_services
+from enterprises.models import District, DistrictTarget, State, Tier, TransitionLog
+from govern import errors
+from govern.decorators import manager_required
+from govern.exports import Sheet, xlsx_response
+
+from . import selectors
+from .charts import Bar, bar_chart
+
+KIND_LABELS = {
+    "inspection": gettext_lazy("Inspections overdue"),
+    "order": gettext_lazy("Rectification orders overdue"),
+    "task": gettext_lazy("Remediation tasks overdue"),
+    "milestone": gettext_lazy("Relocation milestones overdue"),
+}
+
+
+def _list_url(**params) -> str:
+    return f"{reverse('enterprises:list')}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def _overdue_url(kind: str, district=None) -> str:
+    params = {"kind": kind} | ({"district": district} if district else {})
+    return f"{reverse('dashboard:overdue')}?{urlencode(params)}"
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _tables(board) -> dict:
+    """Shape the figures into rows of (value, link) cells for the template and the export."""
+    states, tiers = State.choices, [*Tier.choices, (selectors.UNGRADED, _("ungraded"))]
+    state_rows = []
+    for d in board.districts:
+        cells = [
+            (board.by_district_state.get((d.pk, s), 0), _list_url(district=d.pk, state=s))
+            for s, _label in states
+        ]
+        state_rows.append((d, cells, sum(v for v, _u in cells)))
+    tier_rows = []
+    for sector in board.sectors:
+        cells = [
+            (board.by_sector_tier.get((sector.pk, t), 0), _list_url(sector=sector.pk, tier=t))
+            for t, _label in tiers
+        ]
+        tier_rows.append((sector, cells, sum(v for v, _u in cells)))
+    overdue_rows = []
+    for d in board.districts:
+        cells = [
+            (board.overdue.get((k, d.pk), 0), _overdue_url(k, d.pk))
+            for k in selectors.OVERDUE_KINDS
+        ]
+        overdue_rows.append((d, cells))
+    reduction_rows = []
+    for d in board.districts:
+        achieved, target = board.achieved.get(d.pk, Decimal("0")), board.targets.get(d.pk)
+        share = round(100 * achieved / target) if target else None
+        reduction_rows.append(
+            (d, achieved, target, share, _list_url(district=d.pk, state=State.COMPLIANT))
+        )
+    return {
+        "states": states,
+        "tiers": tiers,
+        "state_rows": state_rows,
+        "tier_rows": tier_rows,
+        "overdue_rows": overdue_rows,
+        "reduction_rows": reduction_rows,
+        "kinds": [(k, KIND_LABELS[k]) for k in selectors.OVERDUE_KINDS],
+    }
+
+
+@manager_required
+def dashboard_view(request):
+    board = selectors.dashboard(user=request.user, year=_year(request))
+    tables = _tables(board)
+    state_totals = board.state_totals()
+    state_chart = bar_chart(
+        [Bar(str(label), (state_totals[s],), _list_url(state=s)) for s, label in State.choices]
+    )
+    trend_series = tuple(str(State(s).label) for s in selectors.TREND_STATES)
+    trend_chart = bar_chart(
+        [
+            Bar(
+                month.strftime("%y-%m"),
+                tuple(counts[s] for s in selectors.TREND_STATES),
+                f"{reverse('dashboard:transitions')}?month={month:%Y-%m}",
+            )
+            for month, counts, _t in board.trend
+        ],
+        series=trend_series,
+        width=760,
+    )
+    reduction_chart = bar_chart(
+        [
+            Bar(str(d), (float(achieved), float(target or 0)), url)
+            for d, achieved, target, _s, url in tables["reduction_rows"]
+        ],
+        series=(_("achieved"), _("target")),
+        width=760,
+    )
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "board": board,
+            "state_totals": state_totals,
+            "tier_totals": board.tier_totals(),
+            "overdue_totals": board.overdue_totals(),
+            "state_chart": state_chart,
+            "trend_chart": trend_chart,
+            "reduction_chart": reduction_chart,
+            "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+            **tables,
+        },
+    )
+
+
+@manager_required
+def dashboard_export_view(request):
+    board = selectors.dashboard(user=request.user, year=_year(request))
+    t = _tables(board)
+    state_labels = [str(label) for _s, label in t["states"]]
+    tier_labels = [str(label) for _t, label in t["tiers"]]
+    sheets = [
+        Sheet(
+            _("By district and state"),
+            [_("District"), *state_labels, _("Total")],
+            [[str(d), *[v for v, _u in cells], total] for d, cells, total in t["state_rows"]],
+        ),
+        Sheet(
+            _("By sector and tier"),
+            [_("Sector"), *tier_labels, _("Total")],
+            [[str(s), *[v for v, _u in cells], total] for s, cells, total in t["tier_rows"]],
+        ),
+        Sheet(
+            _("Overdue"),
+            [_("District"), *[str(label) for _k, label in t["kinds"]]],
+            [[str(d), *[v for v, _u in cells]] for d, cells in t["overdue_rows"]],
+        ),
+        Sheet(
+            _("VOC reduction %(year)d") % {"year": board.year},
+            [_("District"), _("Achieved (t/a)"), _("Target (t/a)"), _("Share (%)")],
+            [
+                [str(d), float(a), float(tg) if tg is not None else None, s]
+                for d, a, tg, s, _u in t["reduction_rows"]
+            ],
+        ),
+        Sheet(
+            _("Relocation"),
+            [
+                _("Enterprise"),
+                _("District"),
+                _("Target park"),
+                _("Milestones done"),
+                _("Progress (%)"),
+            ],
+            [
+                [
+                    p.enterprise.name,
+                    str(p.enterprise.district),
+                    str(p.target_park),
+                    f"{p.done}/{p.total}",
+                    round(100 * p.done / p.total) if p.total else 0,
+                ]
+                for p in board.projects
+            ],
+        ),
+        Sheet(
+            _("Monthly trend"),
+            [
+                _("Month"),
+                *[str(State(s).label) for s in selectors.TREND_STATES],
+                _("VOC reduction (t/a)"),
+            ],
+            [
+                [m.strftime("%Y-%m"), *[c[s] for s in selectors.TREND_STATES], float(r)]
+                for m, c, r in board.trend
+            ],
+        ),
+    ]
+    return xlsx_response("dashboard", sheets)
+
+
+def _overdue_rows(kind: str, qs):
+    """(enterprise, what, due date, link) for each overdue item of a kind."""
+    if kind == "inspection":
+        for e in qs.select_related("district"):
+            yield (
+                e,
+                _("inspection"),
+                timezone.localdate(e.next_due),
+                reverse("enterprises:detail", args=[e.pk]),
+            )
+    elif kind == "order":
+        for o in qs.select_related("enterprise", "enterprise__district"):
+            yield (
+                o.enterprise,
+                o.requirement,
+                o.deadline,
+                reverse("inspections:visit", args=[o.visit_id]),
+            )
+    elif kind == "task":
+        for t in qs.select_related("plan__enterprise", "plan__enterprise__district"):
+            yield (
+                t.plan.enterprise,
+                t.description,
+                t.deadline,
+                reverse("enterprises:plan", args=[t.plan.enterprise_id]),
+            )
+    else:
+        for m in qs.select_related("project__enterprise", "project__enterprise__district"):
+            yield (
+                m.project.enterprise,
+                m.get_kind_display(),
+                m.planned_date,
+                reverse("enterprises:detail", args=[m.project.enterprise_id]),
+            )
+
+
+@manager_required
+def overdue_list_view(request):
+    kind = request.GET.get("kind", "order")
+    if kind not in selectors.OVERDUE_KINDS:
+        raise Http404
+    qs = selectors.overdue_querysets(user=request.user, today=timezone.localdate())[kind]
+    district = request.GET.get("district")
+    if district and district.isdigit():
+        qs = qs.filter(**{selectors.DISTRICT_PATH[kind]: int(district)})
+    rows = list(_overdue_rows(kind, qs.order_by() if kind == "inspection" else qs))
+    rows.sort(key=lambda r: r[2])
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"overdue-{kind}",
+            [
+                Sheet(
+                    str(KIND_LABELS[kind]),
+                    [_("Enterprise"), _("District"), _("Item"), _("Due")],
+                    [[e.name, str(e.district), what, due.isoformat()] for e, what, due, _u in rows],
+                )
+            ],
+        )
+    page = Paginator(rows, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/overdue.html",
+        {
+            "kind": kind,
+            "title": KIND_LABELS[kind],
+            "page": page,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "district": District.objects.filter(pk=district).first()
+            if district and district.isdigit()
+            else None,
+        },
+    )
+
+
+@manager_required
+def transitions_list_view(request):
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        start = date(year, month, 1)
+    except ValueError as error:
+        raise Http404 from error
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    qs = (
+        TransitionLog.objects.filter(
+            created_at__date__gte=start,
+            created_at__date__lt=end,
+            to_state__in=selectors.TREND_STATES,
+        )
+        .select_related("enterprise", "enterprise__district", "actor")
+        .order_by("created_at", "id")
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"transitions-{start:%Y-%m}",
+            [
+                Sheet(
+                    f"{start:%Y-%m}",
+                    [_("At"), _("Enterprise"), _("District"), _("State"), _("By"), _("Reason")],
+                    [
+                        [
+                            timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+                            t.enterprise.name,
+                            str(t.enterprise.district),
+                            t.get_to_state_display(),
+                            t.actor.display_name,
+                            t.reason,
+                        ]
+                        for t in qs
+                    ],
+                )
+            ],
+        )
+    return render(
+        request,
+        "dashboard/transitions.html",
+        {"entries": qs, "month": start, "query": f"month={start:%Y-%m}"},
+    )
+
+
+@manager_required
+def targets_view(request):
+    year = _year(request)
+    districts = list(District.objects.all())
+    current = dict(
+        DistrictTarget.objects.filter(year=year).values_list("district_id", "voc_reduction_tpa")
+    )
+    problems = []
+    if request.method == "POST":
+        for district in districts:
+            raw = request.POST.get(f"target_{district.pk}", "").strip()
+            if not raw:
+                continue
+            try:
+                value = Decimal(raw)
+                enterprise_services.district_target_set(
+                    district=district, year=year, voc_reduction_tpa=value, by=request.user
+                )
+            except InvalidOperation:
+                problems.append(
+                    _("%(district)s: “%(value)s” is not a number.")
+                    % {"district": district, "value": raw}
+                )
+            except errors.ApplicationError as error:
+                problems.append(f"{district}: {error.message}")
+        if not problems:
+            messages.success(request, _("Targets saved."))
+            return redirect(f"{reverse('dashboard:targets')}?year={year}")
+        for problem in problems:
+            messages.error(request, problem)
+    rows = [(d, request.POST.get(f"target_{d.pk}", current.get(d.pk, ""))) for d in districts]
+    return render(request, "dashboard/targets.html", {"year": year, "rows": rows})
