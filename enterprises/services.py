@@ -16,6 +16,8 @@ from django_fsm import has_transition_perm
 from govern import roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
+from notices.models import NoticeKind
+from notices.services import notice_issue
 
 from .models import (
     CONDITION_MESSAGES,
@@ -325,7 +327,8 @@ def enterprise_certify_compliant(
 
 
 def _open_relocation_project(locked: Enterprise, by) -> None:
-    """Create the project and its seven milestones, planned evenly over the tier's deadline."""
+    """Create the project and its seven milestones, planned evenly over the tier's deadline,
+    and issue the relocation notice."""
     policy = TierPolicy.objects.filter(tier=locked.tier).first() if locked.tier else None
     span = policy.remediation_deadline_days if policy else settings.GOVERN_DEFAULT_REMEDIATION_DAYS
     project, _created = RelocationProject.objects.update_or_create(
@@ -339,6 +342,7 @@ def _open_relocation_project(locked: Enterprise, by) -> None:
             kind=kind,
             defaults={"planned_date": today + timedelta(days=round(span * index / len(kinds)))},
         )
+    notice_issue(kind=NoticeKind.RELOCATION, enterprise=locked, relocation=project, by=by)
 
 
 def enterprise_start_relocation(
@@ -397,6 +401,7 @@ def enterprise_close(
             [ClosureCheck(closure=closure, item=item) for item in ClosureCheck.Item],
             ignore_conflicts=True,
         )
+        notice_issue(kind=NoticeKind.CLOSURE, enterprise=locked, closure=closure, by=by)
 
     return _transition(
         enterprise=enterprise,

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govern import errors
+from govern import errors, roles
 from govern.decorators import manager_required, staff_required
 from inspections import selectors as inspection_selectors
+from notices import selectors as notice_selectors
+from notices import services as notice_services
 from portal import selectors as portal_selectors
 from portal.forms import DecisionForm
 
@@ -124,6 +126,11 @@ def enterprise_detail_view(request, pk: int):
             "orders": inspection_selectors.order_list(user=request.user).filter(
                 enterprise=enterprise
             ),
+            "notices": notice_selectors.notice_list(user=request.user).filter(
+                enterprise=enterprise
+            ),
+            "can_issue_grading_notice": roles.is_staff_role(request.user)
+            and notice_services.grading_batch_candidates().filter(pk=enterprise.pk).exists(),
             "relocation": selectors.relocation_of(enterprise=enterprise),
             "closure": selectors.closure_of(enterprise=enterprise),
         },

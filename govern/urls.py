@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from govern import views
+from notices.views import notice_verify_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +14,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("portal/", include("portal.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("notices/", include("notices.urls")),
+    path("verify/<str:code>/", notice_verify_view, name="notice-verify"),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,8 @@ from govern import roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.models import StoredFileBase
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
+from notices.models import NoticeKind
+from notices.services import notice_issue
 
 from .models import (
     ChecklistItem,
@@ -292,6 +294,14 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
         if locked.planned_id:
             PlannedInspection.objects.filter(pk=locked.planned_id).update(
                 status=PlannedInspection.Status.DONE
+            )
+        # The formal record of the visit, and the order notice when rectification was ordered.
+        notice_issue(
+            kind=NoticeKind.INSPECTION_RECORD, enterprise=locked.enterprise, visit=locked, by=by
+        )
+        if locked.orders.exists():
+            notice_issue(
+                kind=NoticeKind.RECTIFICATION, enterprise=locked.enterprise, visit=locked, by=by
             )
     return locked
 

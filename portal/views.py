@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from govern import errors, roles
 from govern.decorators import manager_required, staff_required
 from inspections import selectors as inspection_selectors
+from notices import selectors as notice_selectors
 
 from . import selectors, services
 from .forms import DecisionForm, EvidenceForm, ExtensionForm
@@ -46,6 +47,7 @@ def portal_home_view(request):
         {
             "enterprise": enterprise,
             "items": selectors.enterprise_work(enterprise=enterprise),
+            "notices": notice_selectors.notice_list(user=user).filter(enterprise=enterprise),
             "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
             "evidence_form": EvidenceForm(),
             "extension_form": ExtensionForm(),

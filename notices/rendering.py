@@ -1,0 +1,133 @@
+"""HTML templates to PDF with WeasyPrint; one FontConfiguration per process, so fonts load once."""
+
+import functools
+from datetime import date, timedelta
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from enterprises.models import TierPolicy
+
+from . import fonts
+from .models import Notice, NoticeKind
+
+TITLES = {
+    NoticeKind.GRADING: "分级告知书",
+    NoticeKind.RECTIFICATION: "限期整改通知书",
+    NoticeKind.RELOCATION: "搬迁入园通知书",
+    NoticeKind.CLOSURE: "关停通知书",
+    NoticeKind.INSPECTION_RECORD: "现场检查笔录",
+}
+
+
+@functools.cache
+def font_config() -> FontConfiguration:
+    """Shared by every render in this process: the prepared font is parsed once, not per notice."""
+    return FontConfiguration()
+
+
+def chinese_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def verify_url(notice: Notice) -> str:
+    return settings.GOVERN_PUBLIC_URL.rstrip("/") + reverse(
+        "notice-verify", args=[notice.verification_code]
+    )
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
+
+
+def _grading(notice: Notice) -> dict:
+    assessment = notice.assessment
+    policy = TierPolicy.objects.get(tier=assessment.tier)
+    return {"assessment": assessment, "policy": policy}
+
+
+def _rectification(notice: Notice) -> dict:
+    orders = list(
+        notice.visit.orders.select_related("finding__item").prefetch_related("finding__photos")
+    )
+    return {
+        "visit": notice.visit,
+        "orders": orders,
+        "legal_bases": sorted({o.legal_basis for o in orders}),
+    }
+
+
+def _inspection_record(notice: Notice) -> dict:
+    visit = notice.visit
+    return {
+        "visit": visit,
+        "inspectors": list(visit.inspectors.all()),
+        "results": list(visit.results.select_related("item").prefetch_related("photos")),
+        "orders": list(visit.orders.all()),
+    }
+
+
+def _relocation(notice: Notice) -> dict:
+    return {
+        "project": notice.relocation,
+        "milestones": list(notice.relocation.milestones.order_by("kind")),
+    }
+
+
+def _closure(notice: Notice) -> dict:
+    return {"closure": notice.closure, "checks": list(notice.closure.checks.order_by("item"))}
+
+
+CONTEXTS = {
+    NoticeKind.GRADING: _grading,
+    NoticeKind.RECTIFICATION: _rectification,
+    NoticeKind.INSPECTION_RECORD: _inspection_record,
+    NoticeKind.RELOCATION: _relocation,
+    NoticeKind.CLOSURE: _closure,
+}
+
+
+def notice_deadline(
+    *, kind: str, assessment=None, visit=None, relocation=None, closure=None, today: date
+) -> date | None:
+    """The deadline a notice states, fixed when it is issued."""
+    if kind == NoticeKind.GRADING:
+        policy = TierPolicy.objects.filter(tier=assessment.tier).first()
+        return today + timedelta(days=policy.remediation_deadline_days) if policy else None
+    if kind == NoticeKind.RECTIFICATION:
+        return max((o.deadline for o in visit.orders.all()), default=None)
+    if kind == NoticeKind.RELOCATION:
+        return (
+            relocation.milestones.order_by("-kind").values_list("planned_date", flat=True).first()
+        )
+    if kind == NoticeKind.CLOSURE:
+        return today + timedelta(days=settings.GOVERN_CLOSURE_DAYS)
+    return None
+
+
+def notice_html(notice: Notice) -> str:
+    url = verify_url(notice)
+    context = {
+        "notice": notice,
+        "enterprise": notice.enterprise,
+        "title": TITLES[notice.kind],
+        "authority": settings.GOVERN_AUTHORITY_NAME,
+        "issued_on": chinese_date(timezone.localtime(notice.issued_at).date()),
+        "deadline": chinese_date(notice.deadline),
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+        "font_faces": fonts.font_face_css(),
+        "font_family": f'"{fonts.FAMILY}", "{fonts.FALLBACK_FAMILY}", serif',
+        **CONTEXTS[notice.kind](notice),
+    }
+    with translation.override("zh-hans"):
+        return render_to_string(f"notices/{notice.kind}.html", context)
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())

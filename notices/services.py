@@ -1,0 +1,200 @@
+"""Issuing notices: numbers without gaps or duplicates, PDFs rendered after commit, never overwritten."""
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise, GradingAssessment, State
+from govern import roles
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.models import StoredFileBase
+from govern.uploads import PDF, store_by_hash
+
+from . import rendering
+from .models import Notice, NoticeBatch, NoticeKind, NoticeSequence
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
+
+
+def document_number(kind: str, year: int, sequence: int) -> str:
+    """GB/T 9704-2012: prefix, the full year in 〔〕, the sequence without leading zeros, 号."""
+    return f"{settings.GOVERN_NOTICE_PREFIXES[kind]}〔{year}〕{sequence}号"
+
+
+def _take_number(kind: str, year: int) -> int:
+    """The next number of a kind in a year; the row lock makes concurrent issuers wait their turn,
+    and a rolled-back issue gives its number back, so the sequence has no gaps."""
+    NoticeSequence.objects.bulk_create(
+        [NoticeSequence(kind=kind, year=year)], ignore_conflicts=True
+    )
+    sequence = NoticeSequence.objects.select_for_update().get(kind=kind, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+def notice_issue(
+    *,
+    kind: str,
+    enterprise: Enterprise,
+    by,
+    assessment=None,
+    visit=None,
+    relocation=None,
+    closure=None,
+    supersedes: Notice | None = None,
+    correction_reason: str = "",
+    batch: NoticeBatch | None = None,
+) -> Notice:
+    """Number a notice inside the caller's transaction; its PDF is rendered once that commits."""
+    with transaction.atomic():
+        today = timezone.localdate()
+        sequence = _take_number(kind, today.year)
+        notice = Notice.objects.create(
+            kind=kind,
+            year=today.year,
+            sequence=sequence,
+            number=document_number(kind, today.year, sequence),
+            enterprise=enterprise,
+            assessment=assessment,
+            visit=visit,
+            relocation=relocation,
+            closure=closure,
+            deadline=rendering.notice_deadline(
+                kind=kind,
+                assessment=assessment,
+                visit=visit,
+                relocation=relocation,
+                closure=closure,
+                today=today,
+            ),
+            supersedes=supersedes,
+            correction_reason=correction_reason,
+            batch=batch,
+            verification_code=_verification_code(),
+            issued_by=by,
+        )
+        if batch is None:
+            from .tasks import render_notice  # tasks import this module
+
+            render_notice.delay_on_commit(notice.pk)
+    return notice
+
+
+def grading_notice_issue(*, enterprise: Enterprise, by, batch: NoticeBatch | None = None) -> Notice:
+    """The grading notice for the enterprise's current grading (issued once per grading)."""
+    if not roles.is_staff_role(by):
+        raise PermissionDenied()
+    enterprise = Enterprise.objects.get(
+        pk=enterprise.pk
+    )  # the caller's copy may predate the grading
+    assessment = enterprise.assessments.order_by("-assessed_at", "-id").first()
+    if assessment is None or not enterprise.tier:
+        raise InvalidInput(_("The enterprise has not been graded."))
+    if Notice.objects.filter(kind=NoticeKind.GRADING, assessment=assessment).exists():
+        raise TransitionConflict(_("The grading notice for this grading was already issued."))
+    return notice_issue(
+        kind=NoticeKind.GRADING, enterprise=enterprise, assessment=assessment, by=by, batch=batch
+    )
+
+
+def grading_batch_candidates(*, district=None):
+    """Graded enterprises whose current grading has no notice yet."""
+    latest = (
+        GradingAssessment.objects.filter(enterprise=OuterRef("pk"))
+        .order_by("-assessed_at", "-id")
+        .values("pk")[:1]
+    )
+    qs = (
+        Enterprise.objects.exclude(tier="")
+        .exclude(state__in=[State.CLOSED, State.RELOCATED])
+        .annotate(current_assessment=Subquery(latest))
+        .exclude(
+            Exists(
+                Notice.objects.filter(
+                    kind=NoticeKind.GRADING, assessment=OuterRef("current_assessment")
+                )
+            )
+        )
+    )
+    return qs.filter(district=district) if district else qs
+
+
+def notice_batch_issue(*, district, by) -> NoticeBatch:
+    """Issue the grading notice of every enterprise of a district that lacks one, rendered as one batch."""
+    if not roles.is_manager(by):
+        raise PermissionDenied()
+    with transaction.atomic():
+        enterprises = list(grading_batch_candidates(district=district).order_by("name", "id"))
+        if not enterprises:
+            raise InvalidInput(
+                _("Every graded enterprise of this district already has its grading notice.")
+            )
+        batch = NoticeBatch.objects.create(
+            kind=NoticeKind.GRADING, district=district, total=len(enterprises), created_by=by
+        )
+        for enterprise in enterprises:
+            grading_notice_issue(enterprise=enterprise, by=by, batch=batch)
+        from .tasks import render_batch  # tasks import this module
+
+        render_batch.delay_on_commit(batch.pk)
+    return batch
+
+
+def notice_correct(*, notice: Notice, reason: str, by) -> Notice:
+    """Issue a corrected notice with a new number that supersedes the old one; the old PDF stays as it was."""
+    if not roles.is_manager(by):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the correction."), field="reason")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if Notice.objects.filter(supersedes=locked).exists():
+            raise TransitionConflict(
+                _("This notice was already superseded; correct the newest version.")
+            )
+        return notice_issue(
+            kind=locked.kind,
+            enterprise=locked.enterprise,
+            assessment=locked.assessment,
+            visit=locked.visit,
+            relocation=locked.relocation,
+            closure=locked.closure,
+            supersedes=locked,
+            correction_reason=reason.strip(),
+            by=by,
+        )
+
+
+def notice_render(*, notice_id: int) -> Notice:
+    """Render and store the PDF once; a second call (a retried task) changes nothing."""
+    notice = Notice.objects.select_related("enterprise", "supersedes").get(pk=notice_id)
+    if notice.is_ready:
+        return notice
+    try:
+        pdf = rendering.render_pdf(rendering.notice_html(notice))
+    except Exception as error:  # noqa: BLE001 - any rendering failure is recorded on the notice
+        Notice.objects.filter(pk=notice.pk, status=Notice.Status.PENDING).update(
+            status=Notice.Status.FAILED, render_error=repr(error)[:2000]
+        )
+        raise
+    stored = store_by_hash(pdf, PDF, folder="notices", original_name=f"{notice.number}.pdf")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.is_ready:  # another worker finished first; keep its PDF
+            return locked
+        for field, value in StoredFileBase.stored_fields(stored).items():
+            setattr(locked, field, value)
+        locked.status = Notice.Status.READY
+        locked.render_error = ""
+        locked.rendered_at = timezone.now()
+        locked.save()
+    return locked

@@ -1,0 +1,102 @@
+"""Notice downloads, the public verification page, corrections and batch issue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises import selectors as enterprise_selectors
+from enterprises.models import District
+from govern import errors
+from govern.decorators import manager_required, staff_required
+
+from . import selectors, services
+from .models import Notice, NoticeBatch
+
+
+@login_required
+def notice_download_view(request, pk: int):
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    if not notice.is_ready or not default_storage.exists(notice.file.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(notice.file.name, "rb"),
+        content_type="application/pdf",
+        filename=f"{notice.number}.pdf",
+    )
+
+
+def notice_verify_view(request, code: str):
+    """Public: anyone holding the paper can check it; only the number, type, enterprise, date and hash."""
+    notice = (
+        Notice.objects.select_related("enterprise", "superseded_by")
+        .filter(verification_code=code.upper())
+        .first()
+    )
+    return render(
+        request,
+        "notices/verify.html",
+        {"notice": notice, "code": code},
+        status=200 if notice else 404,
+    )
+
+
+@staff_required
+@require_POST
+def grading_notice_issue_view(request, enterprise_pk: int):
+    enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=enterprise_pk)
+    try:
+        notice = services.grading_notice_issue(enterprise=enterprise, by=request.user)
+    except errors.ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Issued %(number)s.") % {"number": notice.number})
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@manager_required
+@require_POST
+def notice_correct_view(request, pk: int):
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    try:
+        corrected = services.notice_correct(
+            notice=notice, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except errors.ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Issued %(number)s, superseding %(old)s.")
+            % {"number": corrected.number, "old": notice.number},
+        )
+    return redirect("enterprises:detail", pk=notice.enterprise_id)
+
+
+@manager_required
+def batch_list_view(request):
+    if request.method == "POST":
+        district = get_object_or_404(District, pk=request.POST.get("district") or 0)
+        try:
+            batch = services.notice_batch_issue(district=district, by=request.user)
+        except errors.ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            return redirect("notices:batch", pk=batch.pk)
+    districts = [
+        (d, services.grading_batch_candidates(district=d).count()) for d in District.objects.all()
+    ]
+    batches = NoticeBatch.objects.select_related("district", "created_by")[:20]
+    return render(request, "notices/batches.html", {"districts": districts, "batches": batches})
+
+
+@manager_required
+def batch_detail_view(request, pk: int):
+    batch = selectors.batch_progress(batch_id=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"total": batch.total, "ready": batch.ready, "failed": batch.failed})
+    notices = batch.notices.select_related("enterprise").order_by("sequence")
+    return render(request, "notices/batch.html", {"batch": batch, "notices": notices})
