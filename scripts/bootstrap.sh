@@ -58,3 +58,20 @@ prepare_fonts() {
 compile_translations() {
     "$VENV/bin/python" manage.py compilemessages --ignore=.venv -v0
 }
+
+start_services() {  # PostgreSQL and Redis, started if they are not running, and the test database
+    if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+        log "Starting PostgreSQL"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start
+        for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+    if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+        log "Starting Redis"
+        redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+        for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+    fi
+
+    if [ -z "${TEST_DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'govern'" | grep -q 1; then
+        createdb -h 127.0.0.1 -U postgres govern
+    fi
+}

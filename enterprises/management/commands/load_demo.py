@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
@@ -32,6 +33,7 @@ from enterprises.validators import uscc_check_character
 from govern import roles
 from govern.models import User
 from inspections.demo import create_demo_inspections
+from notices import services as notice_services
 from portal.demo import create_demo_portal
 
 DEMO_PASSWORD = "govern-demo"
@@ -232,6 +234,7 @@ class Command(BaseCommand):
                 create_demo_inspections(rng=rng, users=users)
                 create_demo_portal(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
+                self.issue_grading_notices(users=users)
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:
@@ -423,6 +426,15 @@ class Command(BaseCommand):
                     note="",
                     by=inspector,
                 )
+
+    def issue_grading_notices(self, *, users) -> None:
+        """Grading notices for a few districts and the portal's enterprise; the rest await a batch."""
+        manager = users["manager"]
+        for enterprise in notice_services.grading_batch_candidates().filter(
+            Q(district__code__in=["licheng", "fengze", "luojiang"])
+            | Q(pk=users["enterprise"].enterprise_id)
+        ):
+            notice_services.grading_notice_issue(enterprise=enterprise, by=manager)
 
     def create_targets(self, *, rng: random.Random, manager) -> None:
         year = timezone.localdate().year
