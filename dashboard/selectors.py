@@ -9,19 +9,17 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from deadlines import selectors as deadline_selectors
 from enterprises.models import (
     District,
     DistrictTarget,
     Enterprise,
-    RelocationMilestone,
     RelocationProject,
-    RemediationTask,
     Sector,
     State,
     Tier,
     TransitionLog,
 )
-from inspections.models import RectificationOrder, SiteVisit
 from inspections.selectors import enterprises_with_next_inspection
 
 UNGRADED = "-"
@@ -140,21 +138,14 @@ def dashboard(*, user, year: int | None = None, today: date | None = None) -> Da
 def overdue_querysets(*, user, today: date) -> dict:
     """What counts as overdue, per kind; the dashboard counts them and the drill-down lists them."""
     now_start = timezone.make_aware(datetime.combine(today, time.min))
+    open_items = deadline_selectors.open_querysets(user=user)
+    overdue = {
+        kind: open_items[kind].filter(**{f"{deadline_selectors.DUE_FIELD[kind]}__lt": today})
+        for kind in ("order", "task", "milestone")
+    }
     return {
         "inspection": enterprises_with_next_inspection(user=user).filter(next_due__lt=now_start),
-        "order": RectificationOrder.objects.filter(
-            status__in=RectificationOrder.ACTIVE_STATUSES,
-            deadline__lt=today,
-            visit__status=SiteVisit.Status.SUBMITTED,
-        ),
-        "task": RemediationTask.objects.exclude(status=RemediationTask.Status.ACCEPTED)
-        .filter(deadline__lt=today)
-        .exclude(plan__enterprise__state__in=[State.CLOSED, State.RELOCATED]),
-        "milestone": RelocationMilestone.objects.filter(
-            actual_date__isnull=True,
-            planned_date__lt=today,
-            project__enterprise__state=State.RELOCATING,
-        ),
+        **overdue,
     }
 
 

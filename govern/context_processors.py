@@ -10,3 +10,11 @@ def roles(request):
         "user_is_manager": role_rules.is_manager(user),
         "user_is_staff_role": role_rules.is_staff_role(user),
     }
+
+
+def notifications(request):
+    """The unread count in the header: one COUNT query per page."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {"unread_notifications": user.notifications.filter(read_at__isnull=True).count()}

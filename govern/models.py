@@ -58,3 +58,37 @@ class StoredFileBase(models.Model):
             "content_type": stored.content_type,
             "original_name": stored.original_name,
         }
+
+
+class Notification(models.Model):
+    """An in-app message (optionally also emailed). ``key`` makes each reminder unique per recipient,
+    so a job that runs twice, or a retried task, never notifies twice."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("information")
+        REMINDER = "reminder", _("reminder")
+        ESCALATION = "escalation", _("escalation")
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(_("deduplication key"), max_length=120)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.INFO)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

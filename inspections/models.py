@@ -138,6 +138,14 @@ class PlannedInspection(models.Model):
         on_delete=models.PROTECT,
         related_name="planned",
     )
+    order = models.ForeignKey(
+        "RectificationOrder",
+        verbose_name=_("overdue order followed up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
@@ -149,6 +157,7 @@ class PlannedInspection(models.Model):
         verbose_name_plural = _("planned inspections")
         constraints = [
             models.UniqueConstraint(fields=["draw", "enterprise"], name="planned_once_per_draw"),
+            models.UniqueConstraint(fields=["order"], name="one_follow_up_per_order"),
         ]
 
     def __str__(self) -> str:

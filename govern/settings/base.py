@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "portal",
     "dashboard",
     "notices",
+    "deadlines",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govern.context_processors.roles",
+                "govern.context_processors.notifications",
             ],
         },
     },
@@ -114,6 +117,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The schedule (the daily deadline job) lives in the database, editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Email: the console unless EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govern@localhost")
 
 # Largest enterprise import accepted, in bytes.
 GOVERN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -152,3 +170,6 @@ GOVERN_NOTICE_PREFIXES = {
     "closure": "泉环VOC停",
     "inspection_record": "泉环VOC查",
 }
+# Working days an inspector has to review submitted evidence, and to carry out a follow-up visit.
+GOVERN_REVIEW_WORKING_DAYS = 5
+GOVERN_FOLLOW_UP_WORKING_DAYS = 5

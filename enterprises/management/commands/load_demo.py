@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
+from deadlines.services import run_daily
 from enterprises import services
 from enterprises.models import (
     ClosureCheck,
@@ -235,6 +236,7 @@ class Command(BaseCommand):
                 create_demo_portal(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.issue_grading_notices(users=users)
+            run_daily()  # the daily deadline job, as the scheduler would run it this morning
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:

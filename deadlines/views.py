@@ -1,0 +1,96 @@
+"""The deadline list and the notification centre."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import District
+from govern.exports import Sheet, xlsx_response
+from govern.notifications import mark_read
+
+from . import selectors
+
+
+@login_required
+def deadline_list_view(request):
+    kind = request.GET.get("kind") if request.GET.get("kind") in selectors.KINDS else None
+    state = request.GET.get("state") if request.GET.get("state") in ("overdue", "soon") else None
+    district = request.GET.get("district")
+    district = int(district) if district and district.isdigit() else None
+    today = timezone.localdate()
+    items = selectors.deadline_items(
+        user=request.user, kind=kind, district=district, state=state, today=today
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "deadlines",
+            [
+                Sheet(
+                    _("Deadlines"),
+                    [
+                        _("Kind"),
+                        _("Enterprise"),
+                        _("District"),
+                        _("Item"),
+                        _("Due"),
+                        _("Owner"),
+                        _("Status"),
+                    ],
+                    [
+                        [
+                            i.kind_label,
+                            i.enterprise.name,
+                            str(i.enterprise.district),
+                            i.title,
+                            i.due.isoformat(),
+                            i.owner,
+                            i.status,
+                        ]
+                        for i in items
+                    ],
+                )
+            ],
+        )
+    page = Paginator(items, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "deadlines/list.html",
+        {
+            "page": page,
+            "kinds": selectors.KINDS.items(),
+            "kind": kind,
+            "state": state,
+            "district": district,
+            "districts": District.objects.all(),
+            "today": today,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def notification_list_view(request):
+    notifications = request.user.notifications.all()[:200]
+    return render(request, "deadlines/notifications.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read_view(request):
+    notification_id = request.POST.get("id")
+    mark_read(
+        user=request.user,
+        notification_id=int(notification_id)
+        if notification_id and notification_id.isdigit()
+        else None,
+    )
+    target = request.POST.get("next", "")
+    return redirect(
+        target if target.startswith("/") and not target.startswith("//") else "notifications"
+    )

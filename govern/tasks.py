@@ -1,0 +1,34 @@
+"""Project-wide Celery tasks."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """Email a notification once: ``emailed_at`` is set in the same transaction that claims it."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at or not notification.recipient.email:
+            return False
+        link = (
+            f"\n\n{settings.GOVERN_PUBLIC_URL.rstrip('/')}{notification.url}"
+            if notification.url
+            else ""
+        )
+        send_mail(
+            notification.title, notification.body + link, None, [notification.recipient.email]
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
