@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notices/", include("notices.urls")),
+    path("api/", include(("api.urls", "api"), namespace="api")),
     path("", include("deadlines.urls")),
     path("verify/<str:code>/", notice_verify_view, name="notice-verify"),
     path("admin/", admin.site.urls),

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "notices",
     "deadlines",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +177,34 @@ GOVERN_NOTICE_PREFIXES = {
 # Working days an inspector has to review submitted evidence, and to carry out a follow-up visit.
 GOVERN_REVIEW_WORKING_DAYS = 5
 GOVERN_FOLLOW_UP_WORKING_DAYS = 5
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.common.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.common.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "govern API",
+    "DESCRIPTION": "VOC tiered governance: enterprises, lifecycle, inspections, remediation, notices, deadlines.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "enterprises.models.Tier",
+        "StateEnum": "enterprises.models.State",
+        "NoticeKindEnum": "notices.models.NoticeKind",
+        "MilestoneKindEnum": "enterprises.models.RelocationMilestone.Kind",
+    },
+}

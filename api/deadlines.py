@@ -1,0 +1,133 @@
+"""API for the deadline list, notifications and the dashboard figures."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard import selectors as dashboard_selectors
+from deadlines import selectors
+from govern import roles
+from govern.errors import PermissionDenied
+from govern.models import Notification
+from govern.notifications import mark_read
+
+from .common import Pagination
+
+
+class DeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField(source="pk")
+    enterprise = serializers.IntegerField(source="enterprise.pk")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    title = serializers.CharField()
+    due = serializers.DateField()
+    owner = serializers.CharField()
+    status = serializers.CharField()
+
+
+class DeadlinePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DeadlineSerializer(many=True)
+
+
+class DeadlineListView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", enum=list(selectors.KINDS)),
+            OpenApiParameter("state", enum=["overdue", "soon"]),
+            OpenApiParameter("district", int),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=DeadlinePageSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        district = params.get("district", "")
+        items = selectors.deadline_items(
+            user=request.user,
+            kind=params.get("kind") if params.get("kind") in selectors.KINDS else None,
+            state=params.get("state") if params.get("state") in ("overdue", "soon") else None,
+            district=int(district) if district.isdigit() else None,
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response(DeadlineSerializer(page, many=True).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ("id", "level", "title", "body", "url", "created_at", "read_at")
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset is the user's own
+    filterset_fields = ("level",)
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).order_by(
+            "-created_at", "-id"
+        )
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        return Response({"marked": mark_read(user=request.user, notification_id=int(pk))})
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": mark_read(user=request.user)})
+
+
+class DashboardView(APIView):
+    """The dashboard's figures (managers)."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        if not roles.is_manager(request.user):
+            raise PermissionDenied()
+        year = request.query_params.get("year", "")
+        board = dashboard_selectors.dashboard(
+            user=request.user,
+            year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        )
+        return Response(
+            {
+                "year": board.year,
+                "total": board.total,
+                "by_state": board.state_totals(),
+                "by_tier": board.tier_totals(),
+                "by_district_state": [
+                    {"district": d, "state": s, "count": n}
+                    for (d, s), n in board.by_district_state.items()
+                ],
+                "by_sector_tier": [
+                    {"sector": s, "tier": t, "count": n}
+                    for (s, t), n in board.by_sector_tier.items()
+                ],
+                "overdue": [
+                    {"kind": k, "district": d, "count": n} for (k, d), n in board.overdue.items()
+                ],
+                "voc_reduction": [
+                    {
+                        "district": d,
+                        "achieved": str(v),
+                        "target": str(board.targets.get(d)) if d in board.targets else None,
+                    }
+                    for d, v in board.achieved.items()
+                ],
+                "relocation_progress": board.relocation_overall,
+                "trend": [
+                    {"month": m.isoformat(), **c, "voc_reduction": str(r)}
+                    for m, c, r in board.trend
+                ],
+            }
+        )

@@ -1,0 +1,520 @@
+"""API for the registry, the lifecycle, tier policy, remediation plans, relocation, closure and targets."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from enterprises import selectors, services
+from enterprises.filters import EnterpriseFilter
+from enterprises.models import (
+    CRITERION_MAX,
+    ClosureCheck,
+    ClosureRecord,
+    Criterion,
+    DistrictTarget,
+    Enterprise,
+    GradingAssessment,
+    IndustrialPark,
+    RelocationMilestone,
+    RelocationProject,
+    RemediationPlan,
+    RemediationTask,
+    State,
+    Tier,
+    TierPolicy,
+    TransitionLog,
+)
+from govern import roles
+from govern.errors import PermissionDenied
+
+from .common import files_of
+
+# --- serializers -------------------------------------------------------------------------------
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    uscc_override_reason = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    tier = serializers.ChoiceField(
+        choices=Tier.choices, allow_blank=True, read_only=True, help_text="Empty until graded."
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "id",
+            "name",
+            "uscc",
+            "uscc_override_reason",
+            "sector",
+            "sector_name",
+            "district",
+            "district_name",
+            "address",
+            "latitude",
+            "longitude",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "park",
+            "in_built_up_area",
+            "handles_hazardous_chemicals",
+            "baseline_voc_tpa",
+            "baseline_nox_tpa",
+            "main_voc_materials",
+            "treatment_facilities",
+            "state",
+            "tier",
+            "relocation_park",
+            "achieved_voc_reduction_tpa",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (
+            "state",
+            "tier",
+            "relocation_park",
+            "achieved_voc_reduction_tpa",
+            "created_at",
+            "updated_at",
+        )
+        extra_kwargs = {
+            "uscc": {"validators": []}
+        }  # the service checks the code and its uniqueness
+
+    def validate(self, attrs):
+        if self.instance is not None and "uscc" in attrs and attrs["uscc"] != self.instance.uscc:
+            raise serializers.ValidationError({"uscc": ["The credit code cannot be changed."]})
+        return attrs
+
+    def create(self, validated_data):
+        by = self.context["request"].user
+        uscc = validated_data.pop("uscc")
+        override = validated_data.pop("uscc_override_reason", "")
+        return services.enterprise_register(
+            data=validated_data, uscc=uscc, uscc_override_reason=override, by=by
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("uscc", None)
+        validated_data.pop("uscc_override_reason", None)
+        return services.enterprise_update(
+            enterprise=instance, data=validated_data, by=self.context["request"].user
+        )
+
+
+class TransitionLogSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True)
+
+    class Meta:
+        model = TransitionLog
+        fields = ("id", "transition", "from_state", "to_state", "actor", "reason", "created_at")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    expected_state = serializers.ChoiceField(choices=State.choices, required=False)
+
+
+class RelocationInputSerializer(ReasonSerializer):
+    park = serializers.PrimaryKeyRelatedField(queryset=IndustrialPark.objects.all())
+
+
+class CertifyInputSerializer(ReasonSerializer):
+    achieved_voc_reduction_tpa = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=0, required=False
+    )
+
+
+class GradeInputSerializer(ReasonSerializer):
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+for _criterion in Criterion:
+    GradeInputSerializer._declared_fields[_criterion.value] = serializers.IntegerField(
+        min_value=0, max_value=CRITERION_MAX
+    )
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradingAssessment
+        fields = (
+            "id",
+            "enterprise",
+            *Criterion.values,
+            "total_score",
+            "suggested_tier",
+            "tier",
+            "override_reason",
+            "assessed_by",
+            "assessed_at",
+        )
+
+
+class TierPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TierPolicy
+        fields = (
+            "id",
+            "tier",
+            "min_score",
+            "governance_path",
+            "remediation_deadline_days",
+            "inspection_interval_days",
+            "rectification_deadline_days",
+            "description",
+            "updated_at",
+        )
+        read_only_fields = ("tier", "updated_at")
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(
+        source="plan.enterprise", queryset=Enterprise.objects.all()
+    )
+    deadline = serializers.DateField(required=False)
+
+    class Meta:
+        model = RemediationTask
+        fields = (
+            "id",
+            "enterprise",
+            "measure",
+            "description",
+            "deadline",
+            "owner",
+            "expected_voc_reduction_tpa",
+            "status",
+        )
+        read_only_fields = ("status",)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    tasks = TaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RemediationPlan
+        fields = ("id", "enterprise", "summary", "created_at", "tasks")
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RelocationMilestone
+        fields = ("id", "kind", "planned_date", "actual_date", "note")
+        read_only_fields = ("kind", "actual_date")
+
+
+class RelocationProjectSerializer(serializers.ModelSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    progress = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RelocationProject
+        fields = ("id", "enterprise", "target_park", "created_at", "progress", "milestones")
+
+
+class MilestoneDoneSerializer(serializers.Serializer):
+    actual_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True)
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class ClosureCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClosureCheck
+        fields = ("id", "item", "verified_on", "note")
+
+
+class ClosureSerializer(serializers.ModelSerializer):
+    checks = ClosureCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ClosureRecord
+        fields = ("id", "enterprise", "ordered_at", "reason", "verified_on", "checks")
+
+
+class ClosureVerifySerializer(serializers.Serializer):
+    verified_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True)
+    files = serializers.ListField(child=serializers.FileField())
+
+
+class DistrictTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DistrictTarget
+        fields = ("id", "district", "year", "voc_reduction_tpa", "updated_at")
+        read_only_fields = ("updated_at",)
+        validators = []  # set_target updates the existing target of the year
+
+    def create(self, validated_data):
+        return services.district_target_set(by=self.context["request"].user, **validated_data)
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def _transition_action(name: str, input_serializer):
+    """A POST action that runs one lifecycle transition through its service."""
+
+    def run(self, request, pk=None):
+        enterprise = self.get_object()
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if name == "grade":
+            scores = {c: values.pop(c) for c in Criterion.values}
+            services.enterprise_grade(
+                enterprise=enterprise, scores=scores, by=request.user, **values
+            )
+        else:
+            services.SIMPLE_TRANSITIONS[name](enterprise=enterprise, by=request.user, **values)
+        return Response(
+            EnterpriseSerializer(selectors.enterprise_get(user=request.user, pk=enterprise.pk)).data
+        )
+
+    # DRF records the method's name when decorating, so it is named first.
+    run.__name__ = f"transition_{name}"
+    run = action(
+        detail=True, methods=["post"], url_path=f"transitions/{name}", url_name=f"transition-{name}"
+    )(run)
+    return extend_schema(
+        request=input_serializer, responses=EnterpriseSerializer, summary=f"Transition: {name}"
+    )(run)
+
+
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enterprises the caller may see (an enterprise token sees only its own)."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    ordering_fields = ("name", "created_at", "baseline_voc_tpa", "state", "tier")
+    ordering = ("name", "id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        if not roles.is_staff_role(self.request.user):
+            raise PermissionDenied()
+        serializer.save()
+
+    @extend_schema(responses=TransitionLogSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="transitions",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def transition_log(self, request, pk=None):
+        enterprise = self.get_object()
+        return Response(
+            TransitionLogSerializer(
+                selectors.enterprise_timeline(enterprise=enterprise), many=True
+            ).data
+        )
+
+    transition_grade = _transition_action("grade", GradeInputSerializer)
+    transition_start_remediation = _transition_action("start_remediation", ReasonSerializer)
+    transition_certify_compliant = _transition_action("certify_compliant", CertifyInputSerializer)
+    transition_start_relocation = _transition_action("start_relocation", RelocationInputSerializer)
+    transition_complete_relocation = _transition_action("complete_relocation", ReasonSerializer)
+    transition_close = _transition_action("close", ReasonSerializer)
+
+
+class TierPolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TierPolicySerializer
+    queryset = TierPolicy.objects.all()
+    pagination_class = None
+    filter_backends = []
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        serializer.instance = services.tier_policy_update(
+            policy=serializer.instance, data=serializer.validated_data, by=self.request.user
+        )
+
+
+class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AssessmentSerializer
+    filterset_fields = ("enterprise", "tier")
+    ordering_fields = ("assessed_at", "total_score")
+
+    def get_queryset(self):
+        return GradingAssessment.objects.filter(
+            enterprise__in=selectors.enterprise_list(user=self.request.user)
+        ).order_by("-assessed_at", "-id")
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+    filterset_fields = ("enterprise",)
+
+    def get_queryset(self):
+        return (
+            RemediationPlan.objects.filter(
+                enterprise__in=selectors.enterprise_list(user=self.request.user)
+            )
+            .prefetch_related(
+                Prefetch("tasks", queryset=RemediationTask.objects.select_related("plan"))
+            )
+            .order_by("id")
+        )
+
+
+class TaskViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TaskSerializer
+    filterset_fields = ("status", "measure")
+    ordering_fields = ("deadline",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            RemediationTask.objects.filter(
+                plan__enterprise__in=selectors.enterprise_list(user=self.request.user)
+            )
+            .select_related("plan")
+            .order_by("deadline", "id")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        enterprise = data.pop("plan")["enterprise"]
+        serializer.instance = services.remediation_task_add(
+            enterprise=enterprise, data=data, by=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("plan", None)
+        serializer.instance = services.remediation_task_update(
+            task=serializer.instance, data=data, by=self.request.user
+        )
+
+
+class RelocationProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RelocationProjectSerializer
+    filterset_fields = ("enterprise", "target_park")
+
+    def get_queryset(self):
+        return (
+            RelocationProject.objects.filter(
+                enterprise__in=selectors.enterprise_list(user=self.request.user)
+            )
+            .prefetch_related("milestones")
+            .order_by("id")
+        )
+
+
+class MilestoneViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = MilestoneSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return RelocationMilestone.objects.filter(
+            project__enterprise__in=selectors.enterprise_list(user=self.request.user)
+        ).order_by("id")
+
+    def perform_update(self, serializer):
+        serializer.instance = services.milestone_update(
+            milestone=serializer.instance,
+            planned_date=serializer.validated_data.get(
+                "planned_date", serializer.instance.planned_date
+            ),
+            note=serializer.validated_data.get("note", serializer.instance.note),
+            by=self.request.user,
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": MilestoneDoneSerializer}, responses=MilestoneSerializer
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def complete(self, request, pk=None):
+        milestone = self.get_object()
+        data = MilestoneDoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.milestone_complete(
+            milestone=milestone,
+            actual_date=data.validated_data["actual_date"],
+            note=data.validated_data.get("note", ""),
+            uploads=files_of(request),
+            by=request.user,
+        )
+        return Response(MilestoneSerializer(done).data)
+
+
+class ClosureViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ClosureSerializer
+    filterset_fields = ("enterprise",)
+
+    def get_queryset(self):
+        return (
+            ClosureRecord.objects.filter(
+                enterprise__in=selectors.enterprise_list(user=self.request.user)
+            )
+            .prefetch_related("checks")
+            .order_by("id")
+        )
+
+
+class ClosureCheckViewSet(viewsets.GenericViewSet):
+    serializer_class = ClosureCheckSerializer
+
+    def get_queryset(self):
+        return ClosureCheck.objects.filter(
+            closure__enterprise__in=selectors.enterprise_list(user=self.request.user)
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": ClosureVerifySerializer}, responses=ClosureCheckSerializer
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def verify(self, request, pk=None):
+        check = self.get_object()
+        data = ClosureVerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        verified = services.closure_check_verify(
+            check=check,
+            verified_on=data.validated_data["verified_on"],
+            note=data.validated_data.get("note", ""),
+            uploads=files_of(request),
+            by=request.user,
+        )
+        return Response(ClosureCheckSerializer(verified).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        description="Set (create or replace) a district's target for a year; managers."
+    )
+)
+class DistrictTargetViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = DistrictTargetSerializer
+    queryset = DistrictTarget.objects.order_by("year", "district_id")
+    filterset_fields = ("year", "district")

@@ -1,0 +1,41 @@
+"""The REST API under /api/: a router of viewsets, the schema, and browsable docs served locally."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import deadlines, enterprises, inspections, notices, portal
+
+router = DefaultRouter()
+router.register("enterprises", enterprises.EnterpriseViewSet, basename="enterprise")
+router.register("tier-policies", enterprises.TierPolicyViewSet, basename="tier-policy")
+router.register("assessments", enterprises.AssessmentViewSet, basename="assessment")
+router.register("remediation-plans", enterprises.PlanViewSet, basename="remediation-plan")
+router.register("remediation-tasks", enterprises.TaskViewSet, basename="remediation-task")
+router.register(
+    "relocation-projects", enterprises.RelocationProjectViewSet, basename="relocation-project"
+)
+router.register("milestones", enterprises.MilestoneViewSet, basename="milestone")
+router.register("closures", enterprises.ClosureViewSet, basename="closure")
+router.register("closure-checks", enterprises.ClosureCheckViewSet, basename="closure-check")
+router.register("district-targets", enterprises.DistrictTargetViewSet, basename="district-target")
+router.register("visits", inspections.VisitViewSet, basename="visit")
+router.register("rectification-orders", inspections.OrderViewSet, basename="rectification-order")
+router.register("inspections-due", inspections.DueViewSet, basename="inspection-due")
+router.register("planned-inspections", inspections.PlannedViewSet, basename="planned-inspection")
+router.register("random-draws", inspections.DrawViewSet, basename="random-draw")
+router.register("evidence", portal.EvidenceViewSet, basename="evidence")
+router.register("evidence-files", portal.EvidenceFileViewSet, basename="evidence-file")
+router.register("extensions", portal.ExtensionViewSet, basename="extension")
+router.register("notices", notices.NoticeViewSet, basename="notice")
+router.register("notice-batches", notices.BatchViewSet, basename="notice-batch")
+router.register("notifications", deadlines.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadlines"),
+    path("dashboard/", deadlines.DashboardView.as_view(), name="dashboard"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
