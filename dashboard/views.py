@@ -254,7 +254,7 @@ def overdue_list_view(request):
             [
                 Sheet(
                     str(KIND_LABELS[kind]),
-                    [_("Enterprise"), _("District"), _("Item"), _("Due")],
+                    [_("Enterprise"), _("District"), _("Item"), _("Due date")],
                     [[e.name, str(e.district), what, due.isoformat()] for e, what, due, _u in rows],
                 )
             ],

@@ -36,7 +36,7 @@ def deadline_list_view(request):
                         _("Enterprise"),
                         _("District"),
                         _("Item"),
-                        _("Due"),
+                        _("Due date"),
                         _("Owner"),
                         _("Status"),
                     ],

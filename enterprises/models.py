@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from govern import roles
 from govern.audit import AppendOnlyModel
-from govern.models import StoredFileBase
+from govern.models import UploadedFileBase
 
 
 class ReferenceData(models.Model):
@@ -607,20 +607,13 @@ class RelocationMilestone(models.Model):
         )
 
 
-class RelocationEvidence(StoredFileBase):
+class RelocationEvidence(UploadedFileBase):
     milestone = models.ForeignKey(
         RelocationMilestone,
         verbose_name=_("milestone"),
         on_delete=models.PROTECT,
         related_name="evidence",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
@@ -687,17 +680,10 @@ class ClosureCheck(models.Model):
         return self.get_item_display()
 
 
-class ClosureEvidence(StoredFileBase):
+class ClosureEvidence(UploadedFileBase):
     check_item = models.ForeignKey(
         ClosureCheck, verbose_name=_("check"), on_delete=models.PROTECT, related_name="evidence"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]

@@ -92,3 +92,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UploadedFileBase(StoredFileBase):
+    """A stored file with who uploaded it and when."""
+
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True

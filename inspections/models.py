@@ -8,7 +8,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from enterprises.models import Enterprise, Sector
 from govern.audit import AppendOnlyModel
-from govern.models import StoredFileBase
+from govern.models import UploadedFileBase
 
 
 class ChecklistTemplate(models.Model):
@@ -257,7 +257,7 @@ class ChecklistResult(models.Model):
         return f"{self.item} · {self.outcome or '-'}"
 
 
-class VisitPhoto(StoredFileBase):
+class VisitPhoto(UploadedFileBase):
     visit = models.ForeignKey(
         SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="photos"
     )
@@ -269,13 +269,6 @@ class VisitPhoto(StoredFileBase):
         on_delete=models.PROTECT,
         related_name="photos",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
