@@ -1,6 +1,7 @@
 """API for the registry, the lifecycle, tier policy, remediation plans, relocation, closure and targets."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -73,7 +74,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None and "uscc" in attrs and attrs["uscc"] != self.instance.uscc:
-            raise serializers.ValidationError({"uscc": ["The credit code cannot be changed."]})
+            raise serializers.ValidationError({"uscc": [_("The credit code cannot be changed.")]})
         return attrs
 
     def create(self, validated_data):

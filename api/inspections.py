@@ -1,5 +1,6 @@
 """API for site visits, rectification orders, planned inspections, the due list and random draws."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -162,7 +163,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return None
         result = visit.results.filter(pk=result_id).first()
         if result is None:
-            raise InvalidInput("That checklist item belongs to another visit.", field="result")
+            raise InvalidInput(_("That checklist item belongs to another visit."), field="result")
         return result
 
     @extend_schema(request=VisitStartSerializer, responses={201: VisitSerializer})
@@ -333,7 +334,7 @@ class DrawSerializer(serializers.ModelSerializer):
             isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
         )
         if not numbers or not set(value) <= tiers:
-            raise serializers.ValidationError('An object of tier ("A"-"D", "-") → percentage.')
+            raise serializers.ValidationError(_('An object of tier ("A"-"D", "-") → percentage.'))
         return value
 
     def create(self, validated_data):

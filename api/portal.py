@@ -2,6 +2,7 @@
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -52,7 +53,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if bool(attrs.get("task")) == bool(attrs.get("order")):
-            raise serializers.ValidationError({"task": ["Give either a task or an order."]})
+            raise serializers.ValidationError({"task": [_("Give either a task or an order.")]})
         return attrs
 
 
@@ -167,7 +168,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if bool(attrs.get("task")) == bool(attrs.get("order")):
-            raise serializers.ValidationError({"task": ["Give either a task or an order."]})
+            raise serializers.ValidationError({"task": [_("Give either a task or an order.")]})
         return attrs
 
     def create(self, validated_data):
