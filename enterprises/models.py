@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from govern import roles
 from govern.audit import AppendOnlyModel
-from govern.models import UploadedFileBase
+from govern.models import DeadlineMixin, UploadedFileBase
 
 
 class ReferenceData(models.Model):
@@ -458,7 +458,7 @@ class RemediationPlan(models.Model):
         return str(self.enterprise)
 
 
-class RemediationTask(FSMModelMixin, models.Model):
+class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
     class Measure(models.TextChoices):
         SOURCE_SUBSTITUTION = "source_substitution", _("low-VOC source substitution")
         COLLECTION = "collection", _("collection upgrade")
@@ -496,14 +496,6 @@ class RemediationTask(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()} · {self.deadline}"
-
-    @property
-    def days_left(self) -> int:
-        return (self.deadline - timezone.localdate()).days
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status != self.Status.ACCEPTED and self.days_left < 0
 
     # Evidence moves a task: submitted for review, then accepted or sent back.
     @transition(field=status, source=[Status.OPEN, Status.SUBMITTED], target=Status.SUBMITTED)

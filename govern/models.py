@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -104,3 +105,15 @@ class UploadedFileBase(StoredFileBase):
 
     class Meta:
         abstract = True
+
+
+class DeadlineMixin:
+    """Days left and overdue for a model with a ``deadline`` date, done once its status is "accepted"."""
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != "accepted" and self.days_left < 0

@@ -8,7 +8,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from enterprises.models import Enterprise, Sector
 from govern.audit import AppendOnlyModel
-from govern.models import UploadedFileBase
+from govern.models import DeadlineMixin, UploadedFileBase
 
 
 class ChecklistTemplate(models.Model):
@@ -297,7 +297,7 @@ class VisitAddendum(AppendOnlyModel):
         verbose_name_plural = _("visit addenda")
 
 
-class RectificationOrder(FSMModelMixin, models.Model):
+class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         EVIDENCE_SUBMITTED = "evidence_submitted", _("evidence submitted")
@@ -347,14 +347,6 @@ class RectificationOrder(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.deadline}"
-
-    @property
-    def days_left(self) -> int:
-        return (self.deadline - timezone.localdate()).days
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status in self.ACTIVE_STATUSES and self.days_left < 0
 
     @transition(
         field=status, source=[Status.OPEN, Status.OVERDUE], target=Status.EVIDENCE_SUBMITTED
