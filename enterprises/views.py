@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from govern import errors, roles
 from govern.decorators import manager_required, staff_required
+from govern.views import form_action
 from inspections import selectors as inspection_selectors
 from notices import selectors as notice_selectors
 from notices import services as notice_services
@@ -386,19 +387,7 @@ def remediation_task_edit_view(request, pk: int):
     )
 
 
-def _post_and_return(request, form, call, done_message: str, pk: int):
-    """Validate a small form, run the service with it, and go back to the enterprise page."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except errors.ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, done_message)
-    else:
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+def _back_to_projects(pk: int):
     return redirect(f"{reverse('enterprises:detail', args=[pk])}#lifecycle-projects")
 
 
@@ -407,15 +396,15 @@ def _post_and_return(request, form, call, done_message: str, pk: int):
 def milestone_done_view(request, pk: int):
     milestone = get_object_or_404(RelocationMilestone.objects.select_related("project"), pk=pk)
     enterprise = selectors.enterprise_get(user=request.user, pk=milestone.project.enterprise_id)
-    return _post_and_return(
-        request,
-        MilestoneDoneForm(request.POST),
-        lambda data: services.milestone_complete(
+
+    def complete(data):
+        services.milestone_complete(
             milestone=milestone, uploads=request.FILES.getlist("files"), by=request.user, **data
-        ),
-        _("Milestone done."),
-        enterprise.pk,
-    )
+        )
+        return _("Milestone done.")
+
+    form_action(request, MilestoneDoneForm(request.POST), complete)
+    return _back_to_projects(enterprise.pk)
 
 
 @staff_required
@@ -423,13 +412,13 @@ def milestone_done_view(request, pk: int):
 def milestone_plan_view(request, pk: int):
     milestone = get_object_or_404(RelocationMilestone.objects.select_related("project"), pk=pk)
     enterprise = selectors.enterprise_get(user=request.user, pk=milestone.project.enterprise_id)
-    return _post_and_return(
-        request,
-        MilestonePlanForm(request.POST),
-        lambda data: services.milestone_update(milestone=milestone, by=request.user, **data),
-        _("Saved."),
-        enterprise.pk,
-    )
+
+    def reschedule(data):
+        services.milestone_update(milestone=milestone, by=request.user, **data)
+        return _("Saved.")
+
+    form_action(request, MilestonePlanForm(request.POST), reschedule)
+    return _back_to_projects(enterprise.pk)
 
 
 @staff_required
@@ -437,15 +426,15 @@ def milestone_plan_view(request, pk: int):
 def closure_check_view(request, pk: int):
     check = get_object_or_404(ClosureCheck.objects.select_related("closure"), pk=pk)
     enterprise = selectors.enterprise_get(user=request.user, pk=check.closure.enterprise_id)
-    return _post_and_return(
-        request,
-        ClosureCheckForm(request.POST),
-        lambda data: services.closure_check_verify(
+
+    def verify(data):
+        services.closure_check_verify(
             check=check, uploads=request.FILES.getlist("files"), by=request.user, **data
-        ),
-        _("Check verified."),
-        enterprise.pk,
-    )
+        )
+        return _("Check verified.")
+
+    form_action(request, ClosureCheckForm(request.POST), verify)
+    return _back_to_projects(enterprise.pk)
 
 
 @login_required

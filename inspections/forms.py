@@ -127,7 +127,11 @@ class OrderForm(forms.Form):
 
 
 class AddendumForm(forms.Form):
-    text = forms.CharField(label=_("Correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the correction.")},
+    )
 
 
 class DrawForm(forms.Form):

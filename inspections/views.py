@@ -16,6 +16,7 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from govern.views import form_action
 
 from . import selectors, services
 from .forms import AddendumForm, DrawForm, OrderForm, VisitRecordForm, VisitStartForm
@@ -177,18 +178,12 @@ def _visit_detail(request, visit, inspectors):
 @require_POST
 def order_add_view(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
-    form = OrderForm(request.POST, visit=visit)
-    if form.is_valid():
-        try:
-            services.order_issue(visit=visit, by=request.user, **form.cleaned_data)
-        except errors.ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Rectification order added."))
-    else:
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+
+    def issue(data):
+        services.order_issue(visit=visit, by=request.user, **data)
+        return _("Rectification order added.")
+
+    form_action(request, OrderForm(request.POST, visit=visit), issue)
     return redirect("inspections:visit", pk=visit.pk)
 
 
@@ -207,18 +202,12 @@ def order_withdraw_view(request, pk: int):
 @require_POST
 def addendum_add_view(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.visit_add_addendum(
-                visit=visit, text=form.cleaned_data["text"], by=request.user
-            )
-        except errors.ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Addendum added."))
-    else:
-        messages.error(request, _("Write the correction."))
+
+    def add(data):
+        services.visit_add_addendum(visit=visit, text=data["text"], by=request.user)
+        return _("Addendum added.")
+
+    form_action(request, AddendumForm(request.POST), add)
     return redirect("inspections:visit", pk=visit.pk)
 
 

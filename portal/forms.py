@@ -48,6 +48,5 @@ class DecisionForm(forms.Form):
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    @property
-    def approved(self) -> bool:
+    def clean_decision(self) -> bool:
         return self.cleaned_data["decision"] == "yes"

@@ -1,6 +1,5 @@
 """The enterprise portal and the staff queues for evidence review and extension requests."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -9,23 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govern import errors, roles
+from govern import roles
 from govern.decorators import manager_required, staff_required
+from govern.views import form_action
 from inspections import selectors as inspection_selectors
 from notices import selectors as notice_selectors
 
 from . import selectors, services
 from .forms import DecisionForm, EvidenceForm, ExtensionForm
 from .models import DeadlineExtension, EvidenceSubmission
-
-
-def _report(request, form_or_error) -> None:
-    if isinstance(form_or_error, errors.ApplicationError):
-        messages.error(request, str(form_or_error.message))
-        return
-    for field_errors in form_or_error.errors.values():
-        for message in field_errors:
-            messages.error(request, message)
 
 
 def _back(request, fallback: str):
@@ -59,23 +50,14 @@ def portal_home_view(request):
 @require_POST
 def evidence_submit_view(request, kind: str, pk: int):
     target = selectors.target_get(user=request.user, kind=kind, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _report(request, form)
-    else:
-        try:
-            submission = services.evidence_submit(
-                target=target,
-                uploads=form.cleaned_data["files"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except errors.ApplicationError as error:
-            _report(request, error)
-        else:
-            messages.success(
-                request, _("Evidence submitted as version %(v)d.") % {"v": submission.version}
-            )
+
+    def submit(data):
+        submission = services.evidence_submit(
+            target=target, uploads=data["files"], note=data["note"], by=request.user
+        )
+        return _("Evidence submitted as version %(v)d.") % {"v": submission.version}
+
+    form_action(request, EvidenceForm(request.POST, request.FILES), submit)
     return _back(request, "portal:home")
 
 
@@ -83,16 +65,12 @@ def evidence_submit_view(request, kind: str, pk: int):
 @require_POST
 def extension_request_view(request, kind: str, pk: int):
     target = selectors.target_get(user=request.user, kind=kind, pk=pk)
-    form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-    else:
-        try:
-            services.extension_request(target=target, by=request.user, **form.cleaned_data)
-        except errors.ApplicationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Extension requested; a manager will decide."))
+
+    def ask(data):
+        services.extension_request(target=target, by=request.user, **data)
+        return _("Extension requested; a manager will decide.")
+
+    form_action(request, ExtensionForm(request.POST), ask)
     return _back(request, "portal:home")
 
 
@@ -122,21 +100,17 @@ def review_queue_view(request):
 @require_POST
 def review_decide_view(request, pk: int):
     submission = get_object_or_404(EvidenceSubmission, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-    else:
-        try:
-            services.evidence_review(
-                submission=submission,
-                accept=form.approved,
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
-        except errors.ApplicationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Review recorded."))
+
+    def decide(data):
+        services.evidence_review(
+            submission=submission,
+            accept=data["decision"],
+            comment=data["comment"],
+            by=request.user,
+        )
+        return _("Review recorded.")
+
+    form_action(request, DecisionForm(request.POST), decide)
     return _back(request, "portal:reviews")
 
 
@@ -153,19 +127,15 @@ def extension_queue_view(request):
 @require_POST
 def extension_decide_view(request, pk: int):
     extension = get_object_or_404(DeadlineExtension, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-    else:
-        try:
-            services.extension_decide(
-                extension=extension,
-                approve=form.approved,
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
-        except errors.ApplicationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Decision recorded."))
+
+    def decide(data):
+        services.extension_decide(
+            extension=extension,
+            approve=data["decision"],
+            comment=data["comment"],
+            by=request.user,
+        )
+        return _("Decision recorded.")
+
+    form_action(request, DecisionForm(request.POST), decide)
     return _back(request, "portal:extensions")
