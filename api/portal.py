@@ -11,10 +11,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from enterprises.models import RemediationTask
+from evidence import selectors, services
+from evidence.models import DeadlineExtension, EvidenceFile, EvidenceSubmission
 from govern import roles
 from inspections.models import RectificationOrder
-from portal import selectors, services
-from portal.models import DeadlineExtension, EvidenceFile, EvidenceSubmission
 
 from .common import files_of
 

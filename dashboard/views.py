@@ -209,7 +209,7 @@ def _overdue_rows(kind: str, qs):
                 e,
                 _("inspection"),
                 timezone.localdate(e.next_due),
-                reverse("enterprises:detail", args=[e.pk]),
+                reverse("dossier:detail", args=[e.pk]),
             )
     elif kind == "order":
         for o in qs.select_related("enterprise", "enterprise__district"):
@@ -225,7 +225,7 @@ def _overdue_rows(kind: str, qs):
                 t.plan.enterprise,
                 t.description,
                 t.deadline,
-                reverse("enterprises:plan", args=[t.plan.enterprise_id]),
+                reverse("dossier:plan", args=[t.plan.enterprise_id]),
             )
     else:
         for m in qs.select_related("project__enterprise", "project__enterprise__district"):
@@ -233,7 +233,7 @@ def _overdue_rows(kind: str, qs):
                 m.project.enterprise,
                 m.get_kind_display(),
                 m.planned_date,
-                reverse("enterprises:detail", args=[m.project.enterprise_id]),
+                reverse("dossier:detail", args=[m.project.enterprise_id]),
             )
 
 

@@ -8,6 +8,8 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
+        from . import receivers  # noqa: F401  (subscribes to the events it lists)
+
         checks.register(check_holiday_calendar)
 
 

@@ -10,23 +10,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import RelocationMilestone, RemediationTask, State
-from govern import roles
+from enterprises.models import ClosureRecord, RelocationMilestone, RemediationTask, State
+from evidence.models import EvidenceSubmission
+from govern import clock, roles
 from govern.workdays import add_working_days, working_days_between
-from inspections.models import RectificationOrder, SiteVisit
-from portal.models import EvidenceSubmission
+from inspections.models import RectificationOrder
 
 KINDS = {
     "order": _("rectification order"),
     "task": _("remediation task"),
     "milestone": _("relocation milestone"),
+    "closure": _("closure shutdown"),
     "review": _("evidence review"),
 }
-DUE_FIELD = {"order": "deadline", "task": "deadline", "milestone": "planned_date"}
+DUE_FIELD = {
+    "order": "deadline",
+    "task": "deadline",
+    "milestone": "planned_date",
+    "closure": "deadline",
+}
 ENTERPRISE_PATH = {
     "order": "enterprise",
     "task": "plan__enterprise",
     "milestone": "project__enterprise",
+    "closure": "enterprise",
     "review": "enterprise",
 }
 
@@ -34,9 +41,9 @@ ENTERPRISE_PATH = {
 def all_open_querysets() -> dict[str, QuerySet]:
     """Open items per kind (not yet accepted or done), of every enterprise: for the daily job."""
     return {
-        "order": RectificationOrder.objects.filter(
-            status__in=RectificationOrder.ACTIVE_STATUSES, visit__status=SiteVisit.Status.SUBMITTED
-        ).select_related("enterprise__district", "visit"),
+        "order": RectificationOrder.objects.active().select_related(
+            "enterprise__district", "visit"
+        ),
         "task": RemediationTask.objects.exclude(status=RemediationTask.Status.ACCEPTED)
         .exclude(plan__enterprise__state__in=[State.CLOSED, State.RELOCATED])
         .select_related("plan__enterprise__district"),
@@ -45,6 +52,9 @@ def all_open_querysets() -> dict[str, QuerySet]:
             planned_date__isnull=False,
             project__enterprise__state=State.RELOCATING,
         ).select_related("project__enterprise__district"),
+        "closure": ClosureRecord.objects.filter(
+            verified_on__isnull=True, deadline__isnull=False
+        ).select_related("enterprise__district"),
         "review": EvidenceSubmission.objects.filter(
             status=EvidenceSubmission.Status.PENDING
         ).select_related("enterprise__district", "task", "order"),
@@ -53,15 +63,10 @@ def all_open_querysets() -> dict[str, QuerySet]:
 
 def open_querysets(*, user) -> dict[str, QuerySet]:
     """Open items per kind, of the enterprises the user may see."""
-    querysets = all_open_querysets()
-    if roles.is_staff_role(user):
-        return querysets
-    if roles.is_enterprise_user(user) and user.enterprise_id:
-        return {
-            k: qs.filter(**{f"{ENTERPRISE_PATH[k]}_id": user.enterprise_id})
-            for k, qs in querysets.items()
-        }
-    return {k: qs.none() for k, qs in querysets.items()}
+    return {
+        kind: roles.scope_to_user(qs, user, enterprise_field=ENTERPRISE_PATH[kind])
+        for kind, qs in all_open_querysets().items()
+    }
 
 
 def review_due(submission: EvidenceSubmission) -> date:
@@ -116,7 +121,20 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.deadline,
                     obj.owner,
                     obj.get_status_display(),
-                    reverse("enterprises:plan", args=[enterprise.pk]),
+                    reverse("dossier:plan", args=[enterprise.pk]),
+                )
+            )
+        elif kind == "closure":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.enterprise,
+                    str(_("Shutdown verified (two cuts, three clears)")),
+                    obj.deadline,
+                    obj.enterprise.legal_representative,
+                    str(_("open")),
+                    f"{reverse('dossier:detail', args=[obj.enterprise_id])}#lifecycle-projects",
                 )
             )
         elif kind == "milestone":
@@ -130,7 +148,7 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.planned_date,
                     enterprise.contact_name or enterprise.legal_representative,
                     str(_("open")),
-                    f"{reverse('enterprises:detail', args=[enterprise.pk])}#lifecycle-projects",
+                    f"{reverse('dossier:detail', args=[enterprise.pk])}#lifecycle-projects",
                 )
             )
         else:
@@ -144,7 +162,7 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     review_due(obj),
                     str(_("inspectors")),
                     obj.get_status_display(),
-                    reverse("portal:reviews"),
+                    reverse("evidence:reviews"),
                 )
             )
     return items
@@ -175,7 +193,7 @@ def all_deadline_items(
 
 
 def _select(querysets, *, kind=None, district=None, state=None, today=None) -> list[DeadlineItem]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     items = []
     for name, qs in querysets.items():
         if kind and name != kind:

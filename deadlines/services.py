@@ -3,18 +3,16 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govern import roles
+from govern import clock
 from govern.models import Notification, User
 from govern.notifications import notify
-from govern.workdays import add_working_days, working_days_between
-from inspections.models import PlannedInspection, RectificationOrder
-from inspections.services import orders_mark_overdue
+from govern.workdays import working_days_between
+from inspections.models import RectificationOrder
+from inspections.services import follow_up_schedule, orders_mark_overdue
 
+from .recipients import managers
 from .selectors import DeadlineItem, all_deadline_items
 
 REMINDER_DAYS = (7, 1)  # working days before a deadline
@@ -63,10 +61,10 @@ def send_reminders(*, today: date) -> int:
 
 def escalate_overdue(*, today: date) -> int:
     """Tell every manager about each overdue item, once per item and deadline."""
-    managers = list(User.objects.filter(groups__name=roles.MANAGER, is_active=True).distinct())
+    recipients = list(managers())
     sent = 0
     for item in all_deadline_items(state="overdue", today=today):
-        for manager in managers:
+        for manager in recipients:
             created = notify(
                 recipient=manager,
                 key=_key("escalate", item),
@@ -82,43 +80,22 @@ def escalate_overdue(*, today: date) -> int:
 
 
 def schedule_follow_ups(*, today: date) -> list[int]:
-    """A follow-up inspection for each overdue rectification order, by the inspectors who issued it."""
+    """A follow-up inspection for each overdue rectification order (the inspections app plans it and
+    its inspectors are told through the InspectionsPlanned event)."""
     created = []
-    overdue = RectificationOrder.objects.filter(
+    overdue = RectificationOrder.objects.issued().filter(
         status=RectificationOrder.Status.OVERDUE, follow_ups__isnull=True
     )
-    for order in overdue.select_related("enterprise", "visit").prefetch_related(
-        "visit__inspectors"
-    ):
-        with transaction.atomic():
-            planned, is_new = PlannedInspection.objects.get_or_create(
-                order=order,
-                defaults={
-                    "enterprise": order.enterprise,
-                    "reason": PlannedInspection.Reason.FOLLOW_UP,
-                    "due_date": add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS),
-                },
-            )
-            if not is_new:
-                continue
-            inspectors = list(order.visit.inspectors.all())
-            planned.inspectors.set(inspectors)
-            for inspector in inspectors:
-                notify(
-                    recipient=inspector,
-                    key=f"follow-up:{order.pk}",
-                    title=_("Follow-up inspection by %(due)s: %(enterprise)s")
-                    % {"due": planned.due_date.isoformat(), "enterprise": order.enterprise.name},
-                    body=order.requirement,
-                    url="/inspections/",
-                )
+    for order in overdue.select_related("visit"):
+        planned = follow_up_schedule(order=order, today=today)
+        if planned is not None:
             created.append(planned.pk)
     return created
 
 
 def run_daily(*, today: date | None = None) -> DailyReport:
     """The whole daily job; safe to run any number of times a day."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     report = DailyReport()
     report.marked_overdue = len(orders_mark_overdue(today=today))
     report.reminders = send_reminders(today=today)

@@ -108,7 +108,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     def lifecycle_links(self, obj):
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("enterprises:detail", args=[obj.pk]),
+            reverse("dossier:detail", args=[obj.pk]),
             _("Take lifecycle steps on the enterprise page"),
         )
 

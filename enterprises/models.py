@@ -1,18 +1,18 @@
 """The enterprise registry, its reference data, the tier policy and the lifecycle state machine."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from govern import roles
+from govern import clock, roles
 from govern.audit import AppendOnlyModel
-from govern.models import DeadlineMixin, UploadedFileBase
+from govern.models import ACCEPTED, DeadlineMixin, UploadedFileBase
 
 
 class ReferenceData(models.Model):
@@ -76,6 +76,16 @@ class GovernancePath(models.TextChoices):
     CLOSE = "close", _("close")
 
 
+@dataclass(frozen=True)
+class PolicyTerms:
+    """What a tier's policy sets, or the settings' defaults for an enterprise not yet graded."""
+
+    governance_path: str
+    remediation_deadline_days: int
+    inspection_interval_days: int | None
+    rectification_deadline_days: int
+
+
 class TierPolicy(models.Model):
     """What each tier means: its path, deadlines and how often it is inspected; edited by managers."""
 
@@ -119,6 +129,24 @@ class TierPolicy(models.Model):
     def __str__(self) -> str:
         return f"{self.get_tier_display()} · {self.get_governance_path_display()}"
 
+    @classmethod
+    def terms_for(cls, tier: str) -> PolicyTerms:
+        """The terms of a tier's policy; the defaults in settings when ungraded or unset."""
+        policy = cls.objects.filter(tier=tier).first() if tier else None
+        if policy is None:
+            return PolicyTerms(
+                governance_path="",
+                remediation_deadline_days=settings.GOVERN_DEFAULT_REMEDIATION_DAYS,
+                inspection_interval_days=None,
+                rectification_deadline_days=settings.GOVERN_DEFAULT_RECTIFICATION_DAYS,
+            )
+        return PolicyTerms(
+            governance_path=policy.governance_path,
+            remediation_deadline_days=policy.remediation_deadline_days,
+            inspection_interval_days=policy.inspection_interval_days,
+            rectification_deadline_days=policy.rectification_deadline_days,
+        )
+
 
 class State(models.TextChoices):
     REGISTERED = "registered", _("registered")
@@ -155,8 +183,8 @@ def all_remediation_tasks_accepted(enterprise: "Enterprise") -> bool:
 
 
 def no_open_rectification_orders(enterprise: "Enterprise") -> bool:
-    # Orders live in the inspections app; only the accepted ones are closed.
-    return not enterprise.rectification_orders.exclude(status="accepted").exists()
+    # Orders live in the inspections app (a layer above); only the accepted ones are closed.
+    return not enterprise.rectification_orders.exclude(status=ACCEPTED).exists()
 
 
 def has_relocation_park(enterprise: "Enterprise") -> bool:
@@ -247,7 +275,7 @@ class Enterprise(FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="incoming_relocations",
     )
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registered at"), default=clock.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -361,7 +389,7 @@ class TransitionLog(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -411,7 +439,7 @@ class GradingAssessment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+    assessed_at = models.DateTimeField(_("assessed at"), default=clock.now)
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
@@ -448,7 +476,7 @@ class RemediationPlan(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         verbose_name = _("remediation plan")
@@ -469,7 +497,7 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         SUBMITTED = "submitted", _("evidence submitted")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = ACCEPTED, _("accepted")
 
     plan = models.ForeignKey(
         RemediationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks"
@@ -529,7 +557,7 @@ class RelocationProject(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("ordered at"), default=clock.now)
 
     class Meta:
         verbose_name = _("relocation project")
@@ -593,9 +621,7 @@ class RelocationMilestone(models.Model):
     @property
     def is_overdue(self) -> bool:
         return (
-            not self.is_done
-            and self.planned_date is not None
-            and self.planned_date < timezone.localdate()
+            not self.is_done and self.planned_date is not None and self.planned_date < clock.today()
         )
 
 
@@ -619,7 +645,7 @@ class ClosureRecord(models.Model):
     enterprise = models.OneToOneField(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="closure"
     )
-    ordered_at = models.DateTimeField(_("closure ordered at"), auto_now_add=True)
+    ordered_at = models.DateTimeField(_("closure ordered at"), default=clock.now)
     ordered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ordered by"),
@@ -627,6 +653,14 @@ class ClosureRecord(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"))
+    deadline = models.DateField(
+        _("shutdown deadline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date by which the shutdown must be complete, stated on the closure notice."
+        ),
+    )
     verified_on = models.DateField(_("shutdown verified on"), null=True, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.http import Http404
 from govern import roles
 
 from .models import (
+    CONDITION_MESSAGES,
     ClosureCheck,
     ClosureRecord,
     Enterprise,
@@ -17,13 +18,9 @@ from .models import (
 
 def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
     """Enterprises the user may see: staff see all; an enterprise account only its own."""
-    qs = Enterprise.objects.select_related("sector", "district", "park")
-    if roles.is_staff_role(user):
-        pass
-    elif roles.is_enterprise_user(user) and user.enterprise_id:
-        qs = qs.filter(pk=user.enterprise_id)
-    else:
-        qs = qs.none()
+    qs = roles.scope_to_user(
+        Enterprise.objects.select_related("sector", "district", "park"), user, enterprise_field="pk"
+    )
     if filters:
         from .filters import EnterpriseFilter
 
@@ -70,3 +67,34 @@ def closure_of(*, enterprise: Enterprise) -> ClosureRecord | None:
         )
         .first()
     )
+
+
+# The order in which the lifecycle's buttons are shown.
+TRANSITION_ORDER = (
+    "grade",
+    "start_remediation",
+    "certify_compliant",
+    "start_relocation",
+    "complete_relocation",
+    "close",
+)
+
+
+def transition_actions(*, enterprise: Enterprise, user) -> tuple[list[dict], list[dict]]:
+    """Transitions the user may take now, and those only a condition blocks (with the reason)."""
+    allowed, blocked = [], []
+    for name in TRANSITION_ORDER:
+        meta = getattr(enterprise, name)._django_fsm
+        if not meta.has_transition(enterprise.state) or not meta.has_transition_perm(
+            enterprise, enterprise.state, user
+        ):
+            continue
+        transition = meta.get_transition(enterprise.state)
+        entry = {"name": name, "label": transition.custom.get("label", name)}
+        unmet = [c for c in transition.conditions or [] if not c(enterprise)]
+        if unmet:
+            entry["why"] = CONDITION_MESSAGES.get(unmet[0].__name__, "")
+            blocked.append(entry)
+        else:
+            allowed.append(entry)
+    return allowed, blocked

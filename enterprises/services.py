@@ -9,16 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from govern import roles
+from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
-from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
-from notices.models import NoticeKind
-from notices.services import notice_issue
+from govern.events import Event, publish
+from govern.uploads import EVIDENCE_KINDS, StoredFile, accept_upload, store_by_hash
 
+from . import events
 from .models import (
     CONDITION_MESSAGES,
     CRITERION_MAX,
@@ -119,6 +118,7 @@ def enterprise_register(
             actor=by,
             reason=reason.strip() or _("Registered"),
         )
+        publish(events.EnterpriseRegistered(enterprise_id=enterprise.pk, by_id=by.pk))
     return enterprise
 
 
@@ -180,10 +180,12 @@ def _transition(
     by,
     reason: str,
     expected_state: str | None,
+    event: Callable[[Enterprise], Event],
     before: Callable[[Enterprise], None] | None = None,
     after: Callable[[Enterprise], None] | None = None,
 ) -> Enterprise:
-    """Lock the row, re-check state, permission and guards, apply the transition and log it."""
+    """Lock the row, re-check state, permission and guards, apply the transition, log it and
+    publish the event that states it (``event`` builds it from the locked enterprise)."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("A reason is required."), field="reason")
@@ -224,6 +226,7 @@ def _transition(
             actor=by,
             reason=reason,
         )
+        publish(event(locked))
     return locked
 
 
@@ -279,6 +282,12 @@ def enterprise_grade(
         reason=reason,
         expected_state=expected_state,
         after=record,
+        event=lambda locked: events.EnterpriseGraded(
+            enterprise_id=locked.pk,
+            assessment_id=recorded["assessment"].pk,
+            tier=tier,
+            by_id=by.pk,
+        ),
     )
     return recorded["assessment"]
 
@@ -292,6 +301,7 @@ def enterprise_start_remediation(
         by=by,
         reason=reason,
         expected_state=expected_state,
+        event=lambda locked: events.RemediationStarted(enterprise_id=locked.pk, by_id=by.pk),
     )
 
 
@@ -323,18 +333,19 @@ def enterprise_certify_compliant(
         reason=reason,
         expected_state=expected_state,
         after=record,
+        event=lambda locked: events.EnterpriseCertifiedCompliant(
+            enterprise_id=locked.pk, by_id=by.pk
+        ),
     )
 
 
-def _open_relocation_project(locked: Enterprise, by) -> None:
-    """Create the project and its seven milestones, planned evenly over the tier's deadline,
-    and issue the relocation notice."""
-    policy = TierPolicy.objects.filter(tier=locked.tier).first() if locked.tier else None
-    span = policy.remediation_deadline_days if policy else settings.GOVERN_DEFAULT_REMEDIATION_DAYS
+def _open_relocation_project(locked: Enterprise, by) -> RelocationProject:
+    """Create the project and its seven milestones, planned evenly over the tier's deadline."""
+    span = TierPolicy.terms_for(locked.tier).remediation_deadline_days
     project, _created = RelocationProject.objects.update_or_create(
         enterprise=locked, defaults={"target_park": locked.relocation_park, "created_by": by}
     )
-    today = timezone.localdate()
+    today = clock.today()
     kinds = list(RelocationMilestone.Kind)
     for index, kind in enumerate(kinds, start=1):
         RelocationMilestone.objects.get_or_create(
@@ -342,7 +353,7 @@ def _open_relocation_project(locked: Enterprise, by) -> None:
             kind=kind,
             defaults={"planned_date": today + timedelta(days=round(span * index / len(kinds)))},
         )
-    notice_issue(kind=NoticeKind.RELOCATION, enterprise=locked, relocation=project, by=by)
+    return project
 
 
 def enterprise_start_relocation(
@@ -361,6 +372,11 @@ def enterprise_start_relocation(
             raise InvalidInput(_("The enterprise is already in this park."), field="park")
         locked.relocation_park = park
 
+    opened: dict[str, RelocationProject] = {}
+
+    def open_project(locked: Enterprise) -> None:
+        opened["project"] = _open_relocation_project(locked, by)
+
     return _transition(
         enterprise=enterprise,
         name="start_relocation",
@@ -368,7 +384,10 @@ def enterprise_start_relocation(
         reason=reason,
         expected_state=expected_state,
         before=set_target,
-        after=lambda locked: _open_relocation_project(locked, by),
+        after=open_project,
+        event=lambda locked: events.RelocationOrdered(
+            enterprise_id=locked.pk, project_id=opened["project"].pk, by_id=by.pk
+        ),
     )
 
 
@@ -385,23 +404,33 @@ def enterprise_complete_relocation(
         reason=reason,
         expected_state=expected_state,
         after=move,
+        event=lambda locked: events.RelocationCompleted(
+            enterprise_id=locked.pk, park_id=locked.park_id, by_id=by.pk
+        ),
     )
 
 
 def enterprise_close(
     *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
 ) -> Enterprise:
-    """Order the closure; the shutdown is then verified item by item (两断三清)."""
+    """Order the closure with its shutdown deadline; the shutdown is then verified item by item
+    (两断三清)."""
+    opened: dict[str, ClosureRecord] = {}
 
     def open_closure(locked: Enterprise) -> None:
         closure, _created = ClosureRecord.objects.get_or_create(
-            enterprise=locked, defaults={"ordered_by": by, "reason": reason.strip()}
+            enterprise=locked,
+            defaults={
+                "ordered_by": by,
+                "reason": reason.strip(),
+                "deadline": clock.today() + timedelta(days=settings.GOVERN_CLOSURE_DAYS),
+            },
         )
         ClosureCheck.objects.bulk_create(
             [ClosureCheck(closure=closure, item=item) for item in ClosureCheck.Item],
             ignore_conflicts=True,
         )
-        notice_issue(kind=NoticeKind.CLOSURE, enterprise=locked, closure=closure, by=by)
+        opened["closure"] = closure
 
     return _transition(
         enterprise=enterprise,
@@ -410,10 +439,13 @@ def enterprise_close(
         reason=reason,
         expected_state=expected_state,
         after=open_closure,
+        event=lambda locked: events.EnterpriseClosed(
+            enterprise_id=locked.pk, closure_id=opened["closure"].pk, by_id=by.pk
+        ),
     )
 
 
-def _store_evidence(uploads, *, folder: str) -> list:
+def _store_evidence(uploads, *, folder: str) -> list[StoredFile]:
     """Check every file first, then store them all (nothing is stored if one is bad)."""
     checked = [
         (
@@ -431,6 +463,33 @@ def _store_evidence(uploads, *, folder: str) -> list:
         store_by_hash(data, kind, folder=folder, original_name=upload.name or "")
         for upload, data, kind in checked
     ]
+
+
+def _verify_with_evidence(
+    *,
+    locked: RelocationMilestone | ClosureCheck,
+    stored: list[StoredFile],
+    evidence_model: type[RelocationEvidence] | type[ClosureEvidence],
+    owner_field: str,
+    on: date,
+    date_field: str,
+    by_field: str,
+    note: str,
+    by,
+    missing_message: str,
+) -> None:
+    """Attach the new files to a locked milestone or check, require at least one file in all, and
+    record the date and who confirmed it. The one rule for "done, with evidence"."""
+    for item in stored:
+        evidence_model.objects.create(
+            **{owner_field: locked}, uploaded_by=by, **evidence_model.stored_fields(item)
+        )
+    if not evidence_model.objects.filter(**{owner_field: locked}).exists():
+        raise InvalidInput(missing_message, field="files")
+    setattr(locked, date_field, on)
+    setattr(locked, by_field, by)
+    locked.note = note.strip() or locked.note
+    locked.save()
 
 
 def milestone_update(
@@ -452,7 +511,7 @@ def milestone_complete(
 ) -> RelocationMilestone:
     """Mark a milestone done on a date, with evidence (at least one file, new or earlier)."""
     _require(roles.is_staff_role(by))
-    if actual_date > timezone.localdate():
+    if actual_date > clock.today():
         raise InvalidInput(_("A milestone cannot be done in the future."), field="actual_date")
     stored = _store_evidence(uploads, folder="relocation")
     with transaction.atomic():
@@ -465,16 +524,18 @@ def milestone_complete(
             raise TransitionConflict(_("The enterprise is no longer relocating."))
         if locked.is_done:
             raise TransitionConflict(_("This milestone is already done."))
-        for item in stored:
-            RelocationEvidence.objects.create(
-                milestone=locked, uploaded_by=by, **RelocationEvidence.stored_fields(item)
-            )
-        if not locked.evidence.exists():
-            raise InvalidInput(_("Attach the evidence that the milestone is done."), field="files")
-        locked.actual_date = actual_date
-        locked.note = note.strip() or locked.note
-        locked.done_by = by
-        locked.save()
+        _verify_with_evidence(
+            locked=locked,
+            stored=stored,
+            evidence_model=RelocationEvidence,
+            owner_field="milestone",
+            on=actual_date,
+            date_field="actual_date",
+            by_field="done_by",
+            note=note,
+            by=by,
+            missing_message=_("Attach the evidence that the milestone is done."),
+        )
     return locked
 
 
@@ -483,27 +544,29 @@ def closure_check_verify(
 ) -> ClosureCheck:
     """Verify one of the two cuts and three clears with evidence; the last one verifies the closure."""
     _require(roles.is_staff_role(by))
-    if verified_on > timezone.localdate():
+    if verified_on > clock.today():
         raise InvalidInput(_("A check cannot be verified in the future."), field="verified_on")
     stored = _store_evidence(uploads, folder="closure")
     with transaction.atomic():
         locked = ClosureCheck.objects.select_for_update().select_related("closure").get(pk=check.pk)
         if locked.verified_on:
             raise TransitionConflict(_("This check is already verified."))
-        for item in stored:
-            ClosureEvidence.objects.create(
-                check_item=locked, uploaded_by=by, **ClosureEvidence.stored_fields(item)
-            )
-        if not locked.evidence.exists():
-            raise InvalidInput(_("Attach the evidence for this check."), field="files")
-        locked.verified_on = verified_on
-        locked.verified_by = by
-        locked.note = note.strip()
-        locked.save()
+        _verify_with_evidence(
+            locked=locked,
+            stored=stored,
+            evidence_model=ClosureEvidence,
+            owner_field="check_item",
+            on=verified_on,
+            date_field="verified_on",
+            by_field="verified_by",
+            note=note,
+            by=by,
+            missing_message=_("Attach the evidence for this check."),
+        )
         closure = ClosureRecord.objects.select_for_update().get(pk=locked.closure_id)
         checks = list(closure.checks.all())
         if all(c.verified_on for c in checks):
-            closure.verified_on = max(c.verified_on for c in checks)
+            closure.verified_on = max(c.verified_on for c in checks if c.verified_on)
             closure.save(update_fields=["verified_on"])
     return locked
 
@@ -536,9 +599,8 @@ def remediation_plan_save(*, enterprise: Enterprise, summary: str, by) -> Remedi
 
 
 def default_task_deadline(enterprise: Enterprise) -> date:
-    policy = TierPolicy.objects.filter(tier=enterprise.tier).first() if enterprise.tier else None
-    days = policy.remediation_deadline_days if policy else settings.GOVERN_DEFAULT_REMEDIATION_DAYS
-    return timezone.localdate() + timedelta(days=days)
+    days = TierPolicy.terms_for(enterprise.tier).remediation_deadline_days
+    return clock.today() + timedelta(days=days)
 
 
 TASK_FIELDS = ("measure", "description", "deadline", "owner", "expected_voc_reduction_tpa")
@@ -555,7 +617,7 @@ def remediation_task_add(*, enterprise: Enterprise, data: Mapping[str, Any], by)
         plan=plan, **{f: data[f] for f in TASK_FIELDS if data.get(f) is not None}
     )
     task.deadline = task.deadline or default_task_deadline(enterprise)
-    if task.deadline <= timezone.localdate():
+    if task.deadline <= clock.today():
         raise InvalidInput(_("The deadline must be after today."), field="deadline")
     task.full_clean(exclude=["status"])
     task.save()
@@ -576,6 +638,75 @@ def remediation_task_update(
                 setattr(locked, field, data[field])
         locked.full_clean(exclude=["status"])
         locked.save()
+    return locked
+
+
+def _locked_task(task: RemediationTask) -> RemediationTask:
+    return (
+        RemediationTask.objects.select_for_update(of=("self",))
+        .select_related("plan__enterprise")
+        .get(pk=task.pk)
+    )
+
+
+def task_evidence_received(*, task: RemediationTask) -> RemediationTask:
+    """Evidence arrived for the task (the evidence app calls this): it awaits review."""
+    with transaction.atomic():
+        locked = _locked_task(task)
+        if locked.status == RemediationTask.Status.ACCEPTED:
+            raise TransitionConflict(
+                _("This item is already accepted; no more evidence is needed.")
+            )
+        if locked.status != RemediationTask.Status.SUBMITTED:
+            locked.submit_evidence()
+            locked.save()
+    return locked
+
+
+def task_accept(*, task: RemediationTask, by) -> RemediationTask:
+    """The task's evidence was accepted: the task is done and part of the record."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = _locked_task(task)
+        if locked.status != RemediationTask.Status.SUBMITTED:
+            raise TransitionConflict(
+                _("This task is %(status)s and has no evidence awaiting review.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.accept()
+        locked.save()
+        publish(
+            events.RemediationTaskAccepted(
+                enterprise_id=locked.plan.enterprise_id, task_id=locked.pk, by_id=by.pk
+            )
+        )
+    return locked
+
+
+def task_reject(*, task: RemediationTask, by) -> RemediationTask:
+    """The task's evidence was rejected: the task is open again."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = _locked_task(task)
+        if locked.status != RemediationTask.Status.SUBMITTED:
+            raise TransitionConflict(
+                _("This task is %(status)s and has no evidence awaiting review.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.reject()
+        locked.save()
+    return locked
+
+
+def task_deadline_extend(*, task: RemediationTask, deadline: date, by) -> RemediationTask:
+    """Move the task's deadline (an approved extension)."""
+    _require(roles.is_manager(by))
+    with transaction.atomic():
+        locked = _locked_task(task)
+        if locked.status == RemediationTask.Status.ACCEPTED:
+            raise TransitionConflict(_("This item is already accepted."))
+        locked.deadline = deadline
+        locked.save(update_fields=["deadline"])
     return locked
 
 

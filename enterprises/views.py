@@ -15,14 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govern import errors, roles
+from govern import errors
 from govern.decorators import manager_required, staff_required
 from govern.views import form_action
-from inspections import selectors as inspection_selectors
-from notices import selectors as notice_selectors
-from notices import services as notice_services
-from portal import selectors as portal_selectors
-from portal.forms import DecisionForm
 
 from . import selectors, services
 from .exporting import enterprises_xlsx
@@ -35,7 +30,6 @@ from .forms import (
     ImportForm,
     MilestoneDoneForm,
     MilestonePlanForm,
-    PlanForm,
     ReasonForm,
     RelocationForm,
     TaskForm,
@@ -43,18 +37,13 @@ from .forms import (
 )
 from .importing import COLUMNS, enterprise_import
 from .models import (
-    CONDITION_MESSAGES,
     ClosureCheck,
     ClosureEvidence,
-    Enterprise,
     RelocationEvidence,
     RelocationMilestone,
-    RemediationPlan,
     RemediationTask,
     TierPolicy,
 )
-
-TRANSITION_ORDER = ("grade", *services.SIMPLE_TRANSITIONS)
 
 
 def _filtered(request) -> EnterpriseFilter:
@@ -87,57 +76,6 @@ def enterprise_export_view(request):
     return response
 
 
-def _actions(enterprise: Enterprise, user) -> tuple[list[dict], list[dict]]:
-    """Transitions the user may take now, and those only a condition blocks (with the reason)."""
-    allowed, blocked = [], []
-    for name in TRANSITION_ORDER:
-        meta = getattr(enterprise, name)._django_fsm
-        if not meta.has_transition(enterprise.state) or not meta.has_transition_perm(
-            enterprise, enterprise.state, user
-        ):
-            continue
-        transition = meta.get_transition(enterprise.state)
-        entry = {"name": name, "label": transition.custom.get("label", name)}
-        unmet = [c for c in transition.conditions or [] if not c(enterprise)]
-        if unmet:
-            entry["why"] = CONDITION_MESSAGES.get(unmet[0].__name__, "")
-            blocked.append(entry)
-        else:
-            allowed.append(entry)
-    return allowed, blocked
-
-
-@login_required
-def enterprise_detail_view(request, pk: int):
-    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    allowed, blocked = _actions(enterprise, request.user)
-    return render(
-        request,
-        "enterprises/detail.html",
-        {
-            "enterprise": enterprise,
-            "timeline": selectors.enterprise_timeline(enterprise=enterprise),
-            "assessment": enterprise.assessments.select_related("assessed_by").first(),
-            "tasks": enterprise.remediation_tasks(),
-            "actions": allowed,
-            "blocked_actions": blocked,
-            "visits": inspection_selectors.visit_list(user=request.user).filter(
-                enterprise=enterprise
-            )[:20],
-            "orders": inspection_selectors.order_list(user=request.user).filter(
-                enterprise=enterprise
-            ),
-            "notices": notice_selectors.notice_list(user=request.user).filter(
-                enterprise=enterprise
-            ),
-            "can_issue_grading_notice": roles.is_staff_role(request.user)
-            and notice_services.grading_batch_candidates().filter(pk=enterprise.pk).exists(),
-            "relocation": selectors.relocation_of(enterprise=enterprise),
-            "closure": selectors.closure_of(enterprise=enterprise),
-        },
-    )
-
-
 @staff_required
 def enterprise_create_view(request):
     form = EnterpriseForm(request.POST or None, user=request.user)
@@ -153,7 +91,7 @@ def enterprise_create_view(request):
             errors.add_error_to_form(form, error)
         else:
             messages.success(request, _("Registered %(name)s.") % {"name": enterprise.name})
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            return redirect("dossier:detail", pk=enterprise.pk)
     return render(
         request, "enterprises/form.html", {"form": form, "title": _("Register an enterprise")}
     )
@@ -172,7 +110,7 @@ def enterprise_edit_view(request, pk: int):
             errors.add_error_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            return redirect("dossier:detail", pk=enterprise.pk)
     return render(
         request,
         "enterprises/form.html",
@@ -189,7 +127,7 @@ def enterprise_grade_view(request, pk: int):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     if not services.transition_allowed(enterprise=enterprise, name="grade", user=request.user):
         messages.error(request, _("This enterprise cannot be graded now."))
-        return redirect("enterprises:detail", pk=pk)
+        return redirect("dossier:detail", pk=pk)
     form = GradingForm(request.POST or None, initial={"expected_state": enterprise.state})
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +148,7 @@ def enterprise_grade_view(request, pk: int):
                 _("Graded as tier %(tier)s (score %(score)d).")
                 % {"tier": assessment.tier, "score": assessment.total_score},
             )
-            return redirect("enterprises:detail", pk=pk)
+            return redirect("dossier:detail", pk=pk)
     return render(
         request,
         "enterprises/grade.html",
@@ -249,12 +187,12 @@ def enterprise_transition_view(request, pk: int, name: str):
             errors.add_error_to_form(form, error)
         else:
             messages.success(request, _("Done."))
-            return redirect("enterprises:detail", pk=pk)
+            return redirect("dossier:detail", pk=pk)
     elif request.method != "POST" and not services.transition_allowed(
         enterprise=enterprise, name=name, user=request.user
     ):
         messages.error(request, _("This step is not available for this enterprise now."))
-        return redirect("enterprises:detail", pk=pk)
+        return redirect("dossier:detail", pk=pk)
     title = label.custom.get("label", name) if label else name
     return render(
         request,
@@ -324,50 +262,6 @@ def tier_policy_edit_view(request, pk: int):
 
 
 @staff_required
-def remediation_plan_view(request, pk: int):
-    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    plan = RemediationPlan.objects.filter(enterprise=enterprise).first()
-    plan_form = PlanForm(initial={"summary": plan.summary if plan else ""})
-    task_form = TaskForm()
-    if request.method == "POST":
-        try:
-            if request.POST.get("form") == "plan":
-                plan_form = PlanForm(request.POST)
-                if plan_form.is_valid():
-                    services.remediation_plan_save(
-                        enterprise=enterprise,
-                        summary=plan_form.cleaned_data["summary"],
-                        by=request.user,
-                    )
-                    messages.success(request, _("Saved."))
-                    return redirect("enterprises:plan", pk=pk)
-            else:
-                task_form = TaskForm(request.POST)
-                if task_form.is_valid():
-                    services.remediation_task_add(
-                        enterprise=enterprise, data=task_form.cleaned_data, by=request.user
-                    )
-                    messages.success(request, _("Task added."))
-                    return redirect("enterprises:plan", pk=pk)
-        except errors.ApplicationError as error:
-            errors.add_error_to_form(
-                task_form if request.POST.get("form") != "plan" else plan_form, error
-            )
-    return render(
-        request,
-        "enterprises/plan.html",
-        {
-            "enterprise": enterprise,
-            "plan": plan,
-            "plan_form": plan_form,
-            "task_form": task_form,
-            "items": portal_selectors.enterprise_work(enterprise=enterprise),
-            "decision_form": DecisionForm(),
-        },
-    )
-
-
-@staff_required
 def remediation_task_edit_view(request, pk: int):
     task = get_object_or_404(RemediationTask.objects.select_related("plan__enterprise"), pk=pk)
     enterprise = task.plan.enterprise
@@ -379,7 +273,7 @@ def remediation_task_edit_view(request, pk: int):
             errors.add_error_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("enterprises:plan", pk=enterprise.pk)
+            return redirect("dossier:plan", pk=enterprise.pk)
     return render(
         request,
         "enterprises/form.html",
@@ -388,7 +282,7 @@ def remediation_task_edit_view(request, pk: int):
 
 
 def _back_to_projects(pk: int):
-    return redirect(f"{reverse('enterprises:detail', args=[pk])}#lifecycle-projects")
+    return redirect(f"{reverse('dossier:detail', args=[pk])}#lifecycle-projects")
 
 
 @staff_required

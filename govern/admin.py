@@ -28,7 +28,10 @@ class GovernUserChangeForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = GovernUserChangeForm
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Enterprise account"), {"fields": ("enterprise",)}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Enterprise account and contact"), {"fields": ("enterprise", "mobile")}),
+    )
     list_display = ("username", "first_name", "last_name", "enterprise", "is_staff", "is_superuser")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)

@@ -1,9 +1,20 @@
 """The user model (a bureau staff member, or an enterprise's account bound to one enterprise) and shared bases."""
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from govern import clock
+
+# The status every task and order ends in when its evidence is accepted: the one meaning of "done".
+ACCEPTED = "accepted"
+
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13912345678.")
+)
 
 
 class User(AbstractUser):
@@ -15,6 +26,13 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="accounts",
         help_text=_("Required for, and only for, users in the enterprise group."),
+    )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[mobile_validator],
+        help_text=_("Notifications are also sent by text message to this number."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -78,9 +96,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("text message sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -101,19 +120,26 @@ class UploadedFileBase(StoredFileBase):
     uploaded_by = models.ForeignKey(
         User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
 
     class Meta:
         abstract = True
 
 
 class DeadlineMixin:
-    """Days left and overdue for a model with a ``deadline`` date, done once its status is "accepted"."""
+    """Days left and overdue for a model with a ``deadline`` date, done once its status is ACCEPTED."""
+
+    deadline: date
+    status: str
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == ACCEPTED
 
     @property
     def days_left(self) -> int:
-        return (self.deadline - timezone.localdate()).days
+        return (self.deadline - clock.today()).days
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != "accepted" and self.days_left < 0
+        return not self.is_accepted and self.days_left < 0

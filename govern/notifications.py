@@ -1,4 +1,7 @@
-"""Notifications: in-app, and by email after commit; the unique key stops any duplicate."""
+"""Notifications: in-app always; by email and text message after commit where the user has an address
+or a mobile number. The unique key stops any duplicate."""
+
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +17,7 @@ def notify(
     body: str = "",
     url: str = "",
     level: str = Notification.Level.INFO,
-):
+) -> Notification | None:
     """Create the notification unless one with this key already reached this recipient.
 
     Returns the new notification, or None when it was sent before (a second run, a retried task).
@@ -24,18 +27,41 @@ def notify(
             notification = Notification.objects.create(
                 recipient=recipient,
                 key=key[:120],
-                title=title[:200],
-                body=body,
+                title=" ".join(str(title).split())[:200],  # one line: it becomes a mail subject
+                body=str(body),
                 url=url,
                 level=level,
             )
     except IntegrityError:  # the unique (recipient, key) constraint: already notified
         return None
-    if recipient.email:
-        from .tasks import send_notification_email  # tasks import this module
+    from .tasks import send_notification_email, send_notification_sms
 
+    if recipient.email:
         send_notification_email.delay_on_commit(notification.pk)
+    if recipient.mobile:
+        send_notification_sms.delay_on_commit(notification.pk)
     return notification
+
+
+def notify_all(
+    *,
+    recipients: Iterable[User],
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    level: str = Notification.Level.INFO,
+) -> int:
+    """Notify each recipient once (duplicates in the list are skipped); returns how many were new."""
+    seen: set[int] = set()
+    sent = 0
+    for recipient in recipients:
+        if recipient.pk in seen:
+            continue
+        seen.add(recipient.pk)
+        created = notify(recipient=recipient, key=key, title=title, body=body, url=url, level=level)
+        sent += created is not None
+    return sent
 
 
 def mark_read(*, user: User, notification_id: int | None = None) -> int:

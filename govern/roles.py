@@ -1,6 +1,11 @@
 """Roles: the inspector, manager and enterprise groups, and the questions asked of a user's role."""
 
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=Model)
 
 INSPECTOR = "inspector"
 MANAGER = "manager"
@@ -45,3 +50,18 @@ def primary_role(user) -> str | None:
     if is_enterprise_user(user):
         return ENTERPRISE
     return None
+
+
+def scope_to_user(
+    queryset: QuerySet[M], user, *, enterprise_field: str = "enterprise"
+) -> QuerySet[M]:
+    """The rows the user may see: staff all; an enterprise account its own enterprise's; others none.
+
+    ``enterprise_field`` is the path from the row to its enterprise (``"pk"`` for enterprises themselves).
+    """
+    if is_staff_role(user):
+        return queryset
+    if is_enterprise_user(user) and user.enterprise_id:
+        lookup = "pk" if enterprise_field == "pk" else f"{enterprise_field}_id"
+        return queryset.filter(**{lookup: user.enterprise_id})
+    return queryset.none()

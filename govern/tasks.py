@@ -1,4 +1,4 @@
-"""Project-wide Celery tasks."""
+"""Project-wide Celery tasks: deliver a notification by email or text message, once."""
 
 from celery import shared_task
 from django.conf import settings
@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
+from .sms import send_sms
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -31,4 +32,22 @@ def send_notification_email(notification_id: int) -> bool:
         )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_sms(notification_id: int) -> bool:
+    """Text a notification's title once, claimed under a row lock like the email."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.sms_sent_at or not notification.recipient.mobile:
+            return False
+        send_sms(to=notification.recipient.mobile, text=notification.title)
+        notification.sms_sent_at = timezone.now()
+        notification.save(update_fields=["sms_sent_at"])
     return True

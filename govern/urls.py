@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from govern import views
-from notices.views import notice_verify_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,12 +10,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("enterprises.urls")),
+    path("enterprises/", include("dossier.urls")),
     path("inspections/", include("inspections.urls")),
     path("portal/", include("portal.urls")),
+    path("evidence/", include("evidence.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notices/", include("notices.urls")),
     path("api/", include(("api.urls", "api"), namespace="api")),
     path("", include("deadlines.urls")),
-    path("verify/<str:code>/", notice_verify_view, name="notice-verify"),
+    path("verify/", include("notices.public_urls")),
     path("admin/", admin.site.urls),
 ]

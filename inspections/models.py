@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from enterprises.models import Enterprise, Sector
+from govern import clock
 from govern.audit import AppendOnlyModel
-from govern.models import DeadlineMixin, UploadedFileBase
+from govern.models import ACCEPTED, DeadlineMixin, UploadedFileBase
 
 
 class ChecklistTemplate(models.Model):
@@ -30,7 +31,7 @@ class ChecklistTemplate(models.Model):
         default=True,
         help_text=_("Only published versions are used for new visits."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         ordering = ["sector__id", "-version"]
@@ -97,7 +98,7 @@ class RandomDraw(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("drawn at"), default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -149,7 +150,7 @@ class PlannedInspection(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -214,7 +215,7 @@ class SiteVisit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -289,7 +290,7 @@ class VisitAddendum(AppendOnlyModel):
         related_name="+",
     )
     text = models.TextField(_("correction"))
-    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("added at"), default=clock.now)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -297,11 +298,21 @@ class VisitAddendum(AppendOnlyModel):
         verbose_name_plural = _("visit addenda")
 
 
+class RectificationOrderQuerySet(models.QuerySet):
+    def issued(self) -> "RectificationOrderQuerySet":
+        """Orders whose visit record was submitted: drafted orders are not issued to anyone yet."""
+        return self.filter(visit__status=SiteVisit.Status.SUBMITTED)
+
+    def active(self) -> "RectificationOrderQuerySet":
+        """Issued orders not yet accepted."""
+        return self.issued().filter(status__in=RectificationOrder.ACTIVE_STATUSES)
+
+
 class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         EVIDENCE_SUBMITTED = "evidence_submitted", _("evidence submitted")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = ACCEPTED, _("accepted")
         OVERDUE = "overdue", _("overdue")
 
     ACTIVE_STATUSES = (Status.OPEN, Status.EVIDENCE_SUBMITTED, Status.OVERDUE)
@@ -338,7 +349,17 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
         related_name="closed_orders",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    objects = RectificationOrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -85,10 +85,8 @@ def planned_for(*, user) -> QuerySet[PlannedInspection]:
 def visit_list(*, user) -> QuerySet[SiteVisit]:
     qs = SiteVisit.objects.select_related("enterprise", "checklist").prefetch_related("inspectors")
     if roles.is_staff_role(user):
-        return qs
-    if roles.is_enterprise_user(user) and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id, status=SiteVisit.Status.SUBMITTED)
-    return qs.none()
+        return qs  # staff also see drafts
+    return roles.scope_to_user(qs.filter(status=SiteVisit.Status.SUBMITTED), user)
 
 
 def visit_get(*, user, pk: int) -> SiteVisit:
@@ -103,7 +101,5 @@ def order_list(*, user) -> QuerySet[RectificationOrder]:
         "enterprise", "visit", "finding__item", "closed_by_visit"
     )
     if roles.is_staff_role(user):
-        return qs
-    if roles.is_enterprise_user(user) and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id, visit__status=SiteVisit.Status.SUBMITTED)
-    return qs.none()
+        return qs  # staff also see orders drafted in visits not yet submitted
+    return roles.scope_to_user(qs.issued(), user)

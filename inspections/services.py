@@ -8,17 +8,17 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, State, TierPolicy
-from govern import roles
+from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.events import publish
 from govern.models import StoredFileBase
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
-from notices.models import NoticeKind
-from notices.services import notice_issue
+from govern.workdays import add_working_days
 
+from . import events
 from .models import (
     ChecklistItem,
     ChecklistResult,
@@ -105,7 +105,7 @@ def visit_start(
             planned=planned,
             is_follow_up=is_follow_up
             or (planned is not None and planned.reason == planned.Reason.FOLLOW_UP),
-            started_at=started_at or timezone.now(),
+            started_at=started_at or clock.now(),
             location=location.strip() or enterprise.address,
             created_by=by,
         )
@@ -184,12 +184,8 @@ def visit_add_photo(
 
 
 def default_order_deadline(enterprise: Enterprise, *, today: date | None = None) -> date:
-    today = today or timezone.localdate()
-    policy = TierPolicy.objects.filter(tier=enterprise.tier).first() if enterprise.tier else None
-    days = (
-        policy.rectification_deadline_days if policy else settings.GOVERN_DEFAULT_RECTIFICATION_DAYS
-    )
-    return today + timedelta(days=days)
+    today = today or clock.today()
+    return today + timedelta(days=TierPolicy.terms_for(enterprise.tier).rectification_deadline_days)
 
 
 def order_issue(
@@ -216,7 +212,7 @@ def order_issue(
         if finding is not None and finding.visit_id != locked.pk:
             raise InvalidInput(_("That finding belongs to another visit."), field="finding")
         deadline = deadline or default_order_deadline(locked.enterprise)
-        if deadline <= timezone.localdate():
+        if deadline <= clock.today():
             raise InvalidInput(_("The deadline must be after today."), field="deadline")
         return RectificationOrder.objects.create(
             enterprise=locked.enterprise,
@@ -270,23 +266,22 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
                 ),
                 field="conclusion",
             )
+        # Only orders issued to this enterprise (by a submitted visit) can be verified.
         verified = list(
-            RectificationOrder.objects.select_for_update().filter(
-                pk__in=list(verified_orders), enterprise=locked.enterprise_id
-            )
+            RectificationOrder.objects.issued()
+            .select_for_update(of=("self",))
+            .filter(pk__in=list(verified_orders), enterprise=locked.enterprise_id)
         )
         if len(verified) != len(set(verified_orders)):
             raise InvalidInput(
-                _("An order to verify is not one of this enterprise's."), field="verified_orders"
+                _("An order to verify is not one issued to this enterprise."),
+                field="verified_orders",
             )
-        now = timezone.now()
         for order in verified:
             if order.status not in RectificationOrder.ACTIVE_STATUSES:
                 raise TransitionConflict(_("An order to verify is already closed."))
-            order.accept()
-            order.closed_by_visit = locked
-            order.closed_at = now
-            order.save()
+            _accept(order, by=by, visit=locked)
+        now = clock.now()
         locked.ended_at = locked.ended_at or now
         locked.status = SiteVisit.Status.SUBMITTED
         locked.submitted_at = now
@@ -295,13 +290,24 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
             PlannedInspection.objects.filter(pk=locked.planned_id).update(
                 status=PlannedInspection.Status.DONE
             )
-        # The formal record of the visit, and the order notice when rectification was ordered.
-        notice_issue(
-            kind=NoticeKind.INSPECTION_RECORD, enterprise=locked.enterprise, visit=locked, by=by
+        order_ids = tuple(locked.orders.values_list("pk", flat=True))
+        # The record's notices are issued by the notices app, which subscribes to this fact.
+        publish(
+            events.VisitSubmitted(
+                visit_id=locked.pk,
+                enterprise_id=locked.enterprise_id,
+                order_ids=order_ids,
+                by_id=by.pk,
+            )
         )
-        if locked.orders.exists():
-            notice_issue(
-                kind=NoticeKind.RECTIFICATION, enterprise=locked.enterprise, visit=locked, by=by
+        for order_id in order_ids:
+            publish(
+                events.OrderIssued(
+                    order_id=order_id,
+                    enterprise_id=locked.enterprise_id,
+                    visit_id=locked.pk,
+                    by_id=by.pk,
+                )
             )
     return locked
 
@@ -356,7 +362,7 @@ def draw_create(
     for tier, share in quotas.items():
         if not 0 <= float(share) <= 100:
             raise InvalidInput(_("A quota is a percentage from 0 to 100."), field=f"quota_{tier}")
-    if due_date < timezone.localdate():
+    if due_date < clock.today():
         raise InvalidInput(_("The inspect-by date has passed."), field="due_date")
     pool: dict[str, list[int]] = {}
     for pk, tier in pool_queryset.exclude(state=State.CLOSED).values_list("pk", "tier"):
@@ -374,6 +380,7 @@ def draw_create(
             due_date=due_date,
             created_by=by,
         )
+        planned_ids = []
         for enterprise_id, pair in picks:
             planned = PlannedInspection.objects.create(
                 enterprise_id=enterprise_id,
@@ -382,6 +389,9 @@ def draw_create(
                 draw=draw,
             )
             planned.inspectors.set(pair)
+            planned_ids.append(planned.pk)
+        if planned_ids:
+            publish(events.InspectionsPlanned(planned_ids=tuple(planned_ids), by_id=by.pk))
     return draw
 
 
@@ -392,15 +402,120 @@ def draw_replay(*, draw: RandomDraw) -> list[tuple[int, tuple[int, int]]]:
     )
 
 
+# The rectification order's state machine: these functions are its only driver. The evidence app
+# and the daily job call them; nothing else changes an order's status.
+
+
+def _locked_order(order: RectificationOrder | int) -> RectificationOrder:
+    pk = order if isinstance(order, int) else order.pk
+    return RectificationOrder.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def _accept(order: RectificationOrder, *, by, visit: SiteVisit | None = None) -> None:
+    order.accept()
+    order.closed_at = clock.now()
+    order.closed_by = by
+    order.closed_by_visit = visit
+    order.save()
+    publish(events.OrderAccepted(order_id=order.pk, enterprise_id=order.enterprise_id, by_id=by.pk))
+
+
+def order_evidence_received(*, order: RectificationOrder) -> RectificationOrder:
+    """Evidence arrived for the order: it awaits review (whether it was open or overdue)."""
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status == RectificationOrder.Status.ACCEPTED:
+            raise TransitionConflict(
+                _("This item is already accepted; no more evidence is needed.")
+            )
+        if locked.status != RectificationOrder.Status.EVIDENCE_SUBMITTED:
+            locked.submit_evidence()
+            locked.save()
+    return locked
+
+
+def order_accept(*, order: RectificationOrder, by) -> RectificationOrder:
+    """The order's evidence was accepted: the order is closed, with when and by whom."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status not in RectificationOrder.ACTIVE_STATUSES:
+            raise TransitionConflict(
+                _("This order is already %(status)s.") % {"status": locked.get_status_display()}
+            )
+        _accept(locked, by=by)
+    return locked
+
+
+def order_evidence_rejected(*, order: RectificationOrder, by) -> RectificationOrder:
+    """The order's evidence was rejected: open again, or overdue if its deadline has passed."""
+    _require(roles.is_staff_role(by))
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status != RectificationOrder.Status.EVIDENCE_SUBMITTED:
+            raise TransitionConflict(
+                _("This order is %(status)s and has no evidence awaiting review.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.reject_evidence()
+        if locked.deadline < clock.today():
+            locked.mark_overdue()
+        locked.save()
+    return locked
+
+
+def order_deadline_extend(*, order: RectificationOrder, deadline: date, by) -> RectificationOrder:
+    """Move the order's deadline (an approved extension); an overdue order is open again."""
+    _require(roles.is_manager(by))
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status == RectificationOrder.Status.ACCEPTED:
+            raise TransitionConflict(_("This item is already accepted."))
+        locked.deadline = deadline
+        if locked.status == RectificationOrder.Status.OVERDUE and deadline >= clock.today():
+            locked.reopen()
+        locked.save()
+    return locked
+
+
 def orders_mark_overdue(*, today: date | None = None) -> list[RectificationOrder]:
-    """Mark open orders past their deadline as overdue; safe to run any number of times."""
-    today = today or timezone.localdate()
+    """Mark issued open orders past their deadline as overdue; safe to run any number of times."""
+    today = today or clock.today()
     marked = []
     with transaction.atomic():
-        for order in RectificationOrder.objects.select_for_update(skip_locked=True).filter(
-            status=RectificationOrder.Status.OPEN, deadline__lt=today
+        for order in (
+            RectificationOrder.objects.issued()
+            .select_for_update(of=("self",), skip_locked=True)
+            .filter(status=RectificationOrder.Status.OPEN, deadline__lt=today)
         ):
             order.mark_overdue()
             order.save()
+            publish(events.OrderOverdue(order_id=order.pk, enterprise_id=order.enterprise_id))
             marked.append(order)
     return marked
+
+
+def follow_up_schedule(
+    *, order: RectificationOrder, today: date | None = None
+) -> PlannedInspection | None:
+    """Plan a follow-up inspection of an overdue order, assigned to the inspectors who issued it.
+
+    Once per order (a unique constraint guards it); returns None when it was already planned.
+    """
+    today = today or clock.today()
+    with transaction.atomic():
+        planned, is_new = PlannedInspection.objects.get_or_create(
+            order=order,
+            defaults={
+                "enterprise_id": order.enterprise_id,
+                "reason": PlannedInspection.Reason.FOLLOW_UP,
+                "due_date": add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS),
+            },
+        )
+        if not is_new:
+            return None
+        planned.inspectors.set(order.visit.inspectors.all())
+        publish(
+            events.InspectionsPlanned(planned_ids=(planned.pk,), follow_up_of_order_id=order.pk)
+        )
+    return planned

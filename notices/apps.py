@@ -8,6 +8,8 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self):
+        from . import receivers  # noqa: F401  (subscribes to the events it lists)
+
         checks.register(check_pdf_toolchain)
 
 

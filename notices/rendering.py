@@ -47,8 +47,7 @@ def qr_data_uri(url: str) -> str:
 
 def _grading(notice: Notice) -> dict:
     assessment = notice.assessment
-    policy = TierPolicy.objects.get(tier=assessment.tier)
-    return {"assessment": assessment, "policy": policy}
+    return {"assessment": assessment, "policy": TierPolicy.objects.get(tier=assessment.tier)}
 
 
 def _rectification(notice: Notice) -> dict:
@@ -97,8 +96,9 @@ def notice_deadline(
 ) -> date | None:
     """The deadline a notice states, fixed when it is issued."""
     if kind == NoticeKind.GRADING:
-        policy = TierPolicy.objects.filter(tier=assessment.tier).first()
-        return today + timedelta(days=policy.remediation_deadline_days) if policy else None
+        return today + timedelta(
+            days=TierPolicy.terms_for(assessment.tier).remediation_deadline_days
+        )
     if kind == NoticeKind.RECTIFICATION:
         return max((o.deadline for o in visit.orders.all()), default=None)
     if kind == NoticeKind.RELOCATION:
@@ -106,7 +106,7 @@ def notice_deadline(
             relocation.milestones.order_by("-kind").values_list("planned_date", flat=True).first()
         )
     if kind == NoticeKind.CLOSURE:
-        return today + timedelta(days=settings.GOVERN_CLOSURE_DAYS)
+        return closure.deadline
     return None
 
 

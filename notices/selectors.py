@@ -1,20 +1,18 @@
 """Reads of notices, scoped: staff see all, an enterprise account only its own."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from enterprises.models import Enterprise, GradingAssessment, State
 from govern import roles
 
-from .models import Notice, NoticeBatch
+from .models import Notice, NoticeBatch, NoticeKind
 
 
 def notice_list(*, user) -> QuerySet[Notice]:
-    qs = Notice.objects.select_related("enterprise", "supersedes", "superseded_by")
-    if roles.is_staff_role(user):
-        return qs
-    if roles.is_enterprise_user(user) and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    return qs.none()
+    return roles.scope_to_user(
+        Notice.objects.select_related("enterprise", "supersedes", "superseded_by"), user
+    )
 
 
 def notice_get(*, user, pk: int) -> Notice:
@@ -36,3 +34,25 @@ def batch_progress(*, batch_id: int) -> NoticeBatch:
         )
     except NoticeBatch.DoesNotExist as error:
         raise Http404 from error
+
+
+def grading_batch_candidates(*, district=None):
+    """Graded enterprises whose current grading has no notice yet."""
+    latest = (
+        GradingAssessment.objects.filter(enterprise=OuterRef("pk"))
+        .order_by("-assessed_at", "-id")
+        .values("pk")[:1]
+    )
+    qs = (
+        Enterprise.objects.exclude(tier="")
+        .exclude(state__in=[State.CLOSED, State.RELOCATED])
+        .annotate(current_assessment=Subquery(latest))
+        .exclude(
+            Exists(
+                Notice.objects.filter(
+                    kind=NoticeKind.GRADING, assessment=OuterRef("current_assessment")
+                )
+            )
+        )
+    )
+    return qs.filter(district=district) if district else qs

@@ -4,18 +4,19 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise, GradingAssessment, State
-from govern import roles
+from enterprises.models import Enterprise
+from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.events import publish
 from govern.models import StoredFileBase
 from govern.uploads import PDF, store_by_hash
 
-from . import rendering
+from . import events, rendering
 from .models import Notice, NoticeBatch, NoticeKind, NoticeSequence
+from .selectors import grading_batch_candidates
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -56,7 +57,7 @@ def notice_issue(
 ) -> Notice:
     """Number a notice inside the caller's transaction; its PDF is rendered once that commits."""
     with transaction.atomic():
-        today = timezone.localdate()
+        today = clock.today()
         sequence = _take_number(kind, today.year)
         notice = Notice.objects.create(
             kind=kind,
@@ -82,10 +83,15 @@ def notice_issue(
             verification_code=_verification_code(),
             issued_by=by,
         )
-        if batch is None:
-            from .tasks import render_notice  # tasks import this module
-
-            render_notice.delay_on_commit(notice.pk)
+        publish(
+            events.NoticeIssued(
+                notice_id=notice.pk,
+                enterprise_id=enterprise.pk,
+                kind=kind,
+                batch_id=batch.pk if batch else None,
+                by_id=by.pk,
+            )
+        )
     return notice
 
 
@@ -106,28 +112,6 @@ def grading_notice_issue(*, enterprise: Enterprise, by, batch: NoticeBatch | Non
     )
 
 
-def grading_batch_candidates(*, district=None):
-    """Graded enterprises whose current grading has no notice yet."""
-    latest = (
-        GradingAssessment.objects.filter(enterprise=OuterRef("pk"))
-        .order_by("-assessed_at", "-id")
-        .values("pk")[:1]
-    )
-    qs = (
-        Enterprise.objects.exclude(tier="")
-        .exclude(state__in=[State.CLOSED, State.RELOCATED])
-        .annotate(current_assessment=Subquery(latest))
-        .exclude(
-            Exists(
-                Notice.objects.filter(
-                    kind=NoticeKind.GRADING, assessment=OuterRef("current_assessment")
-                )
-            )
-        )
-    )
-    return qs.filter(district=district) if district else qs
-
-
 def notice_batch_issue(*, district, by) -> NoticeBatch:
     """Issue the grading notice of every enterprise of a district that lacks one, rendered as one batch."""
     if not roles.is_manager(by):
@@ -143,9 +127,7 @@ def notice_batch_issue(*, district, by) -> NoticeBatch:
         )
         for enterprise in enterprises:
             grading_notice_issue(enterprise=enterprise, by=by, batch=batch)
-        from .tasks import render_batch  # tasks import this module
-
-        render_batch.delay_on_commit(batch.pk)
+        publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
     return batch
 
 

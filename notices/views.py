@@ -54,7 +54,7 @@ def grading_notice_issue_view(request, enterprise_pk: int):
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Issued %(number)s.") % {"number": notice.number})
-    return redirect("enterprises:detail", pk=enterprise.pk)
+    return redirect("dossier:detail", pk=enterprise.pk)
 
 
 @manager_required
@@ -73,7 +73,7 @@ def notice_correct_view(request, pk: int):
             _("Issued %(number)s, superseding %(old)s.")
             % {"number": corrected.number, "old": notice.number},
         )
-    return redirect("enterprises:detail", pk=notice.enterprise_id)
+    return redirect("dossier:detail", pk=notice.enterprise_id)
 
 
 @manager_required
@@ -87,7 +87,7 @@ def batch_list_view(request):
         else:
             return redirect("notices:batch", pk=batch.pk)
     districts = [
-        (d, services.grading_batch_candidates(district=d).count()) for d in District.objects.all()
+        (d, selectors.grading_batch_candidates(district=d).count()) for d in District.objects.all()
     ]
     batches = NoticeBatch.objects.select_related("district", "created_by")[:20]
     return render(request, "notices/batches.html", {"districts": districts, "batches": batches})

@@ -7,9 +7,4 @@ urlpatterns = [
     path("", views.portal_home_view, name="home"),
     path("<slug:kind>/<int:pk>/evidence/", views.evidence_submit_view, name="evidence-submit"),
     path("<slug:kind>/<int:pk>/extension/", views.extension_request_view, name="extension-request"),
-    path("files/<int:pk>/", views.evidence_file_view, name="file"),
-    path("reviews/", views.review_queue_view, name="reviews"),
-    path("reviews/<int:pk>/", views.review_decide_view, name="review-decide"),
-    path("extensions/", views.extension_queue_view, name="extensions"),
-    path("extensions/<int:pk>/", views.extension_decide_view, name="extension-decide"),
 ]

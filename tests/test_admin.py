@@ -50,4 +50,4 @@ def test_admin_change_page_shows_state_read_only(admin_client_logged):
         reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])
     ).content.decode()
     assert 'name="state"' not in page
-    assert reverse("enterprises:detail", args=[enterprise.pk]) in page
+    assert reverse("dossier:detail", args=[enterprise.pk]) in page

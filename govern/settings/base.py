@@ -40,10 +40,13 @@ INSTALLED_APPS = [
     "govern",
     "enterprises",
     "inspections",
-    "portal",
-    "dashboard",
+    "evidence",
     "notices",
     "deadlines",
+    "dossier",
+    "portal",
+    "dashboard",
+    "demo",
     "django_celery_beat",
     "rest_framework",
     "rest_framework.authtoken",
@@ -137,6 +140,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govern@localhost")
 
+# Text messages: a class path (see govern/sms.py); console by default, a real gateway in production.
+GOVERN_SMS_BACKEND = os.environ.get("GOVERN_SMS_BACKEND", "govern.sms.ConsoleBackend")
+GOVERN_SMS_FILE_PATH = os.environ.get("GOVERN_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log"))
+
 # Largest enterprise import accepted, in bytes.
 GOVERN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 GOVERN_PAGE_SIZE = 25
@@ -166,6 +173,8 @@ GOVERN_FONT_DIR = BASE_DIR / "var" / "fonts"
 GOVERN_AUTHORITY_NAME = os.environ.get("GOVERN_AUTHORITY_NAME", "泉州市生态环境局")
 # Where the QR code on a notice points: the public address of this system.
 GOVERN_PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+# Days a closure order gives the enterprise to complete the shutdown ("two cuts, three clears"); the
+# closure record's deadline, tracked with the other deadlines and stated on the closure notice.
 GOVERN_CLOSURE_DAYS = 30
 GOVERN_NOTICE_PREFIXES = {
     "grading": "泉环VOC分",

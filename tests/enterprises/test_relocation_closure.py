@@ -157,7 +157,7 @@ def test_relocation_page_flow(client, relocating, inspector):
 
     milestone = RelocationMilestone.objects.filter(project__enterprise=relocating).first()
     client.force_login(inspector)
-    page = client.get(reverse("enterprises:detail", args=[relocating.pk])).content.decode()
+    page = client.get(reverse("dossier:detail", args=[relocating.pk])).content.decode()
     assert reverse("enterprises:milestone-done", args=[milestone.pk]) in page
     client.post(
         reverse("enterprises:milestone-done", args=[milestone.pk]),

@@ -11,7 +11,7 @@ from tests import factories
 def test_anonymous_user_is_sent_to_login(client, enterprise):
     for url in [
         reverse("enterprises:list"),
-        reverse("enterprises:detail", args=[enterprise.pk]),
+        reverse("dossier:detail", args=[enterprise.pk]),
         reverse("home"),
     ]:
         response = client.get(url)
@@ -66,8 +66,8 @@ def test_enterprise_user_sees_only_its_own_enterprise(client_for, enterprise_acc
     assert client.get(reverse("home"))["Location"] == reverse("portal:home")
     listing = client.get(reverse("enterprises:list")).content.decode()
     assert enterprise.name in listing and other.name not in listing
-    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
-    assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 200
+    assert client.get(reverse("dossier:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("dossier:detail", args=[enterprise.pk])).status_code == 200
 
 
 @pytest.mark.django_db
@@ -110,15 +110,11 @@ def test_detail_shows_only_the_actions_the_user_may_take(client_for, inspector, 
     close_url = reverse("enterprises:transition", args=[enterprise.pk, "close"])
     grade_url = reverse("enterprises:grade", args=[enterprise.pk])
     as_inspector = (
-        client_for(inspector)
-        .get(reverse("enterprises:detail", args=[enterprise.pk]))
-        .content.decode()
+        client_for(inspector).get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     )
     assert grade_url in as_inspector and close_url not in as_inspector
     as_manager = (
-        client_for(manager)
-        .get(reverse("enterprises:detail", args=[enterprise.pk]))
-        .content.decode()
+        client_for(manager).get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     )
     assert grade_url in as_manager and close_url in as_manager
     # Remediation needs a plan: the button is replaced by the reason.
@@ -152,7 +148,7 @@ def test_manager_closes_through_the_form(client_for, manager):
     assert response.status_code == 302
     enterprise.refresh_from_db()
     assert enterprise.state == State.CLOSED
-    page = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    page = client.get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     assert "无证经营" in page and "已关停" in page
 
 
@@ -282,4 +278,4 @@ def test_list_and_detail_query_counts_do_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("enterprises:export")).status_code == 200
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 200
+        assert client.get(reverse("dossier:detail", args=[enterprise.pk])).status_code == 200

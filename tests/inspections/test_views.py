@@ -84,9 +84,7 @@ def test_inspector_goes_from_due_list_to_submitted_visit_and_follow_up(client, i
     assert visit.is_submitted
     detail = client.get(reverse("inspections:visit", args=[visit.pk])).content.decode()
     assert "刷胶线加装密闭围挡" in detail and 'name="outcome_' not in detail
-    enterprise_page = client.get(
-        reverse("enterprises:detail", args=[enterprise.pk])
-    ).content.decode()
+    enterprise_page = client.get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     assert (
         reverse("inspections:visit", args=[visit.pk]) in enterprise_page
         and "刷胶线加装密闭围挡" in enterprise_page

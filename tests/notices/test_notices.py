@@ -194,8 +194,8 @@ def test_concurrent_issues_get_distinct_consecutive_numbers(settings):
     # Rendering is not what is tested here: numbers are taken inside the transaction.
     from notices import tasks
 
-    original = tasks.render_notice.delay_on_commit
-    tasks.render_notice.delay_on_commit = lambda *a, **k: None
+    original = tasks.render_notice.delay
+    tasks.render_notice.delay = lambda *a, **k: None
     try:
         threads = [threading.Thread(target=issue) for _ in range(4)]
         for thread in threads:
@@ -203,7 +203,7 @@ def test_concurrent_issues_get_distinct_consecutive_numbers(settings):
         for thread in threads:
             thread.join(30)
     finally:
-        tasks.render_notice.delay_on_commit = original
+        tasks.render_notice.delay = original
     assert problems == []
     assert sorted(numbers) == [1, 2, 3, 4]
 

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from enterprises.models import RemediationTask, State
+from evidence import services
+from evidence.models import EvidenceFile, EvidenceSubmission
 from inspections.models import RectificationOrder, SiteVisit
-from portal import services
-from portal.models import EvidenceFile, EvidenceSubmission
 from tests import factories
-from tests.portal.conftest import files
-from tests.portal.test_evidence import task_of
+from tests.evidence.conftest import files
+from tests.evidence.test_evidence import task_of
 
 
 def build_remediating(inspector, name):
@@ -66,9 +66,9 @@ def test_enterprise_user_cannot_reach_another_enterprises_data(
         and other_task.description not in home
     )
     for url in [
-        reverse("enterprises:detail", args=[other.pk]),
+        reverse("dossier:detail", args=[other.pk]),
         reverse("inspections:visit", args=[other_visit.pk]),
-        reverse("portal:file", args=[other_file.pk]),
+        reverse("evidence:file", args=[other_file.pk]),
     ]:
         assert client.get(url).status_code == 404, url
     for url in [
@@ -83,9 +83,9 @@ def test_enterprise_user_cannot_reach_another_enterprises_data(
             == 404
         ), url
     for url in [
-        reverse("enterprises:plan", args=[other.pk]),
-        reverse("portal:reviews"),
-        reverse("portal:extensions"),
+        reverse("dossier:plan", args=[other.pk]),
+        reverse("evidence:reviews"),
+        reverse("evidence:extensions"),
     ]:
         assert client.get(url).status_code == 403, url
     assert EvidenceFile.objects.count() == 1
@@ -104,14 +104,14 @@ def test_enterprise_uploads_inspector_reviews_enterprise_sees_result(
     )
     assert response.status_code == 302
     submission = EvidenceSubmission.objects.get()
-    file_url = reverse("portal:file", args=[submission.files.get().pk])
+    file_url = reverse("evidence:file", args=[submission.files.get().pk])
     assert client.get(file_url).status_code == 200
 
     client.force_login(inspector)
-    queue = client.get(reverse("portal:reviews")).content.decode()
+    queue = client.get(reverse("evidence:reviews")).content.decode()
     assert "晋江甲鞋业有限公司" in queue and file_url in queue
     client.post(
-        reverse("portal:review-decide", args=[submission.pk]),
+        reverse("evidence:review-decide", args=[submission.pk]),
         {"decision": "no", "comment": "请提供活性炭采购发票"},
     )
 
@@ -143,7 +143,7 @@ def test_staff_builds_the_plan_with_policy_deadlines(client, inspector):
     enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="B")
     client.force_login(inspector)
     response = client.post(
-        reverse("enterprises:plan", args=[enterprise.pk]),
+        reverse("dossier:plan", args=[enterprise.pk]),
         {
             "form": "task",
             "measure": "collection",
@@ -157,7 +157,7 @@ def test_staff_builds_the_plan_with_policy_deadlines(client, inspector):
     assert task.deadline == timezone.localdate() + timedelta(
         days=180
     )  # tier B's remediation deadline
-    page = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    page = client.get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     assert reverse("enterprises:transition", args=[enterprise.pk, "start_remediation"]) in page
 
 

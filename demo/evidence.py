@@ -4,22 +4,27 @@ import random
 from datetime import timedelta
 
 from enterprises.models import RemediationTask
-from inspections.demo import demo_photo
+from evidence import services
 from inspections.models import RectificationOrder
 
-from . import services
+from .inspections import demo_photo
 
 
 def create_demo_portal(*, rng: random.Random, users: dict) -> None:
     account, inspector = users["enterprise"], users["inspector"]
     enterprise = account.enterprise
     tasks = list(
-        RemediationTask.objects.filter(plan__enterprise=enterprise, status="open").order_by("id")
+        RemediationTask.objects.filter(
+            plan__enterprise=enterprise, status=RemediationTask.Status.OPEN
+        ).order_by("id")
     )
     orders = list(
-        RectificationOrder.objects.filter(
-            enterprise=enterprise, status__in=["open", "overdue"]
-        ).order_by("id")
+        RectificationOrder.objects.issued()
+        .filter(
+            enterprise=enterprise,
+            status__in=[RectificationOrder.Status.OPEN, RectificationOrder.Status.OVERDUE],
+        )
+        .order_by("id")
     )
     if tasks:
         services.evidence_submit(

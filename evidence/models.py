@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, RemediationTask
+from govern import clock
 from govern.models import StoredFileBase
 from inspections.models import RectificationOrder
 
@@ -37,8 +38,14 @@ class TargetMixin(models.Model):
         abstract = True
 
     @property
-    def target(self):
-        return self.task or self.order
+    def target(self) -> RemediationTask | RectificationOrder:
+        target = self.task or self.order
+        assert target is not None  # the check constraint: exactly one of the two
+        return target
+
+    @property
+    def target_kind(self) -> str:
+        return "task" if self.task_id else "order"
 
 
 def exactly_one_target(name: str) -> models.CheckConstraint:
@@ -69,7 +76,7 @@ class EvidenceSubmission(TargetMixin):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=clock.now)
     review_comment = models.TextField(_("review comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,7 +140,7 @@ class DeadlineExtension(TargetMixin):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
     decision_comment = models.TextField(_("decision comment"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,5 @@
-"""Reads for the portal and the review queues, scoped to what the user may see."""
+"""Reads of evidence and extension requests (the portal's work list, the review queues, file
+downloads), scoped to what the user may see."""
 
 from dataclasses import dataclass, field
 
@@ -7,7 +8,7 @@ from django.http import Http404
 
 from enterprises.models import Enterprise, RemediationTask
 from govern import roles
-from inspections.models import RectificationOrder, SiteVisit
+from inspections.models import RectificationOrder
 
 from .models import DeadlineExtension, EvidenceFile, EvidenceSubmission
 
@@ -23,7 +24,7 @@ class WorkItem:
 
     @property
     def is_open(self) -> bool:
-        return self.target.status != "accepted"
+        return not self.target.is_accepted
 
     @property
     def pending_extension(self) -> DeadlineExtension | None:
@@ -36,9 +37,8 @@ def enterprise_work(*, enterprise: Enterprise) -> list[WorkItem]:
     """Every remediation task and issued rectification order of the enterprise, open ones first."""
     tasks = RemediationTask.objects.filter(plan__enterprise=enterprise).order_by("deadline", "id")
     orders = (
-        RectificationOrder.objects.filter(
-            enterprise=enterprise, visit__status=SiteVisit.Status.SUBMITTED
-        )
+        RectificationOrder.objects.issued()
+        .filter(enterprise=enterprise)
         .select_related("visit")
         .order_by("deadline", "id")
     )
@@ -86,13 +86,11 @@ def extension_queue(*, user) -> QuerySet[DeadlineExtension]:
 
 def evidence_file_get(*, user, pk: int) -> EvidenceFile:
     """A file the user may download: staff any, an enterprise account only its own; else 404."""
-    files = EvidenceFile.objects.select_related("submission")
-    if roles.is_staff_role(user):
-        pass
-    elif roles.is_enterprise_user(user) and user.enterprise_id:
-        files = files.filter(submission__enterprise_id=user.enterprise_id)
-    else:
-        files = files.none()
+    files = roles.scope_to_user(
+        EvidenceFile.objects.select_related("submission"),
+        user,
+        enterprise_field="submission__enterprise",
+    )
     try:
         return files.get(pk=pk)
     except EvidenceFile.DoesNotExist as error:
@@ -101,20 +99,19 @@ def evidence_file_get(*, user, pk: int) -> EvidenceFile:
 
 def target_get(*, user, kind: str, pk: int) -> RemediationTask | RectificationOrder:
     """A task or issued order the user may act on (own enterprise for an account, any for staff)."""
+    qs: QuerySet
     if kind == "task":
-        qs = RemediationTask.objects.select_related("plan__enterprise")
-        own = {"plan__enterprise_id": user.enterprise_id}
-    elif kind == "order":
-        qs = RectificationOrder.objects.select_related("enterprise").filter(
-            visit__status=SiteVisit.Status.SUBMITTED
+        qs = roles.scope_to_user(
+            RemediationTask.objects.select_related("plan__enterprise"),
+            user,
+            enterprise_field="plan__enterprise",
         )
-        own = {"enterprise_id": user.enterprise_id}
+    elif kind == "order":
+        qs = roles.scope_to_user(
+            RectificationOrder.objects.issued().select_related("enterprise"), user
+        )
     else:
         raise Http404
-    if not roles.is_staff_role(user):
-        if not (roles.is_enterprise_user(user) and user.enterprise_id):
-            raise Http404
-        qs = qs.filter(**own)
     try:
         return qs.get(pk=pk)
     except (RemediationTask.DoesNotExist, RectificationOrder.DoesNotExist) as error:

@@ -5,13 +5,12 @@ import random
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from enterprises.models import Enterprise, State
-
-from . import services
-from .models import ChecklistResult, RectificationOrder, SiteVisit
+from govern import clock
+from inspections import services
+from inspections.models import ChecklistResult, SiteVisit
 
 FINDINGS = [
     ("活性炭更换记录缺失，现场活性炭已饱和", "立即更换活性炭，建立更换台账并留存危废转移联单"),
@@ -38,6 +37,21 @@ def demo_photo(rng: random.Random) -> SimpleUploadedFile:
 
 
 def _visit(enterprise, lead, partner, started, rng, *, problems: int, follow_up=False, verify=()):
+    """A whole visit, recorded and submitted on the day it happened (the domain clock is set to it)."""
+    with clock.at(started):
+        return _record_visit(
+            enterprise,
+            lead,
+            partner,
+            started,
+            rng,
+            problems=problems,
+            follow_up=follow_up,
+            verify=verify,
+        )
+
+
+def _record_visit(enterprise, lead, partner, started, rng, *, problems, follow_up, verify):
     visit = services.visit_start(
         enterprise=enterprise,
         inspectors=[partner],
@@ -63,18 +77,20 @@ def _visit(enterprise, lead, partner, started, rng, *, problems: int, follow_up=
             by=lead,
         )
     conclusion = SiteVisit.Conclusion.ISSUES if failed else SiteVisit.Conclusion.COMPLIANT
+    clock_end = started + timedelta(hours=2)
     services.visit_record(
         visit=visit,
         conclusion=conclusion,
         conclusion_text="现场检查情况已向企业负责人告知。",
         by=lead,
     )
-    return services.visit_submit(visit=visit, verified_orders=verify, by=lead)
+    with clock.at(clock_end):
+        return services.visit_submit(visit=visit, verified_orders=verify, by=lead)
 
 
 def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
     inspector, partner, manager = users["inspector"], users["inspector2"], users["manager"]
-    now = timezone.now()
+    now = clock.now()
     active = list(
         Enterprise.objects.filter(state__in=[State.GRADED, State.REMEDIATING]).order_by("id")
     )
@@ -93,11 +109,6 @@ def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
             problems=rng.choice([0, 1, 1, 2]),
         )
         orders = list(visit.orders.all())
-        # Backdate what the services stamp "today", so the demo shows deadlines met and missed.
-        for order in orders:
-            RectificationOrder.objects.filter(pk=order.pk).update(
-                deadline=(now - timedelta(days=days_ago - 30)).date()
-            )
         if orders and rng.random() < 0.4:
             _visit(
                 enterprise,
@@ -113,7 +124,7 @@ def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
     # The enterprise portal's account has an order still running.
     visit = _visit(portal, inspector, partner, now - timedelta(days=3), rng, problems=1)
     # A random draw for the current quarter and a draft visit in progress.
-    today = timezone.localdate()
+    today = clock.today()
     quarter = (today.month - 1) // 3 + 1
     services.draw_create(
         period=f"{today.year}-Q{quarter}",

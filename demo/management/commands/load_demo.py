@@ -5,7 +5,6 @@ import io
 import random
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -13,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from PIL import Image, ImageDraw
 
 from deadlines.services import run_daily
+from demo.evidence import create_demo_portal
+from demo.inspections import create_demo_inspections
 from enterprises import services
 from enterprises.models import (
     ClosureCheck,
@@ -25,17 +26,15 @@ from enterprises.models import (
     Enterprise,
     IndustrialPark,
     RelocationProject,
-    RemediationPlan,
     RemediationTask,
     Sector,
     State,
 )
 from enterprises.validators import uscc_check_character
-from govern import roles
+from govern import clock, roles
 from govern.models import User
-from inspections.demo import create_demo_inspections
+from notices import selectors as notice_selectors
 from notices import services as notice_services
-from portal.demo import create_demo_portal
 
 DEMO_PASSWORD = "govern-demo"
 DEMO_USERS = [
@@ -181,13 +180,15 @@ def demo_uscc(rng: random.Random, district: District) -> str:
 
 
 class DemoTimeline:
-    """A demo clock: services called inside ``step()`` see ``timezone.now()`` at a later past moment."""
+    """An enterprise's history: services called inside ``step()`` run on the domain clock
+    (``govern.clock``) at a later moment in the past, so log entries, deadlines and dates fall
+    where they would have."""
 
     def __init__(self, rng: random.Random, *, start, end):
         self.rng, self.moment, self.end = rng, start, end - timedelta(minutes=5)
 
     def here(self):
-        return mock.patch("django.utils.timezone.now", return_value=self.moment)
+        return clock.at(self.moment)
 
     def step(self, low: int = 15, high: int = 90):
         self.moment = min(self.moment + timedelta(days=self.rng.randint(low, high)), self.end)
@@ -265,7 +266,7 @@ class Command(BaseCommand):
         states, state_weights = zip(*STATE_WEIGHTS, strict=True)
         used_names: set[str] = set()
         portal_enterprise = None
-        now = timezone.now()
+        now = clock.now()
         for _ in range(count):
             sector = rng.choices(sectors, weights)[0]
             district = districts[rng.choice(SECTOR_HOMES.get(sector.code, list(districts)))]
@@ -376,7 +377,7 @@ class Command(BaseCommand):
                 with timeline.step(10, 40):
                     services.milestone_complete(
                         milestone=milestone,
-                        actual_date=timezone.localdate(),
+                        actual_date=clock.today(),
                         uploads=[demo_document()],
                         note="",
                         by=inspector,
@@ -389,30 +390,34 @@ class Command(BaseCommand):
             return
         accepted = target == State.COMPLIANT
         with timeline.step():
-            plan = RemediationPlan.objects.create(
-                enterprise=enterprise, created_by=inspector, summary="一企一策整治方案"
+            services.remediation_plan_save(
+                enterprise=enterprise, summary="一企一策整治方案", by=inspector
             )
-            deadline = services.default_task_deadline(enterprise)
-            for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3)):
-                RemediationTask.objects.create(
-                    plan=plan,
-                    measure=measure,
-                    description=TASK_TEXT[measure],
-                    deadline=deadline,
-                    owner=enterprise.contact_name,
-                    expected_voc_reduction_tpa=(
-                        enterprise.baseline_voc_tpa * Decimal("0.2")
-                    ).quantize(Decimal("0.001")),
-                    # Accepted tasks stand for a review history the demo does not replay.
-                    status=RemediationTask.Status.ACCEPTED
-                    if accepted
-                    else RemediationTask.Status.OPEN,
+            tasks = [
+                services.remediation_task_add(
+                    enterprise=enterprise,
+                    data={
+                        "measure": measure,
+                        "description": TASK_TEXT[measure],
+                        "owner": enterprise.contact_name,
+                        "expected_voc_reduction_tpa": (
+                            enterprise.baseline_voc_tpa * Decimal("0.2")
+                        ).quantize(Decimal("0.001")),
+                    },
+                    by=inspector,
                 )
+                for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3))
+            ]
             services.enterprise_start_remediation(
                 enterprise=enterprise, by=inspector, reason="按一企一策启动整治"
             )
         if accepted:
-            with timeline.step(60, 200):
+            # The evidence of these tasks is not replayed; their review is, through the services.
+            for task in tasks:
+                with timeline.step(20, 60):
+                    services.task_evidence_received(task=task)
+                    services.task_accept(task=task, by=inspector)
+            with timeline.step(10, 40):
                 services.enterprise_certify_compliant(
                     enterprise=enterprise, by=inspector, reason="整治任务全部验收通过"
                 )
@@ -423,7 +428,7 @@ class Command(BaseCommand):
             with timeline.step(3, 20):
                 services.closure_check_verify(
                     check=check,
-                    verified_on=timezone.localdate(),
+                    verified_on=clock.today(),
                     uploads=[demo_document()],
                     note="",
                     by=inspector,
@@ -432,14 +437,14 @@ class Command(BaseCommand):
     def issue_grading_notices(self, *, users) -> None:
         """Grading notices for a few districts and the portal's enterprise; the rest await a batch."""
         manager = users["manager"]
-        for enterprise in notice_services.grading_batch_candidates().filter(
+        for enterprise in notice_selectors.grading_batch_candidates().filter(
             Q(district__code__in=["licheng", "fengze", "luojiang"])
             | Q(pk=users["enterprise"].enterprise_id)
         ):
             notice_services.grading_notice_issue(enterprise=enterprise, by=manager)
 
     def create_targets(self, *, rng: random.Random, manager) -> None:
-        year = timezone.localdate().year
+        year = clock.today().year
         for district in District.objects.all():
             services.district_target_set(
                 district=district,

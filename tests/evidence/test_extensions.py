@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from evidence import services
+from evidence.models import DeadlineExtension
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from inspections.models import RectificationOrder
-from portal import services
-from portal.models import DeadlineExtension
-from tests.portal.test_evidence import task_of
+from tests.evidence.test_evidence import task_of
 
 
 @pytest.mark.django_db

@@ -5,12 +5,12 @@ from django.core.files.storage import default_storage
 
 from enterprises import services as enterprise_services
 from enterprises.models import RemediationTask, State
+from evidence import services
+from evidence.models import EvidenceFile, EvidenceSubmission
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from inspections.models import RectificationOrder
-from portal import services
-from portal.models import EvidenceFile, EvidenceSubmission
 from tests import factories
-from tests.portal.conftest import PDF_BYTES, files, office_bytes
+from tests.evidence.conftest import PDF_BYTES, files, office_bytes
 
 
 def task_of(enterprise):

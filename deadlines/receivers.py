@@ -1,0 +1,332 @@
+"""Who is told what, and when: every fact a person must act on becomes a notification (in-app, and by
+email and text message where the user has an address or a mobile number). Handlers run after commit.
+
+| event                                    | told                                        | why                                    |
+| ---------------------------------------- | ------------------------------------------- | -------------------------------------- |
+| inspections.OrderIssued                  | the enterprise's accounts                   | rectify by the deadline                |
+| inspections.OrderOverdue                 | the enterprise's accounts                   | the order is overdue                   |
+| inspections.OrderAccepted                | the enterprise's accounts                   | the order is closed                    |
+| inspections.InspectionsPlanned           | the assigned inspectors                     | inspect by the due date                |
+| enterprises.RemediationStarted           | the enterprise's accounts                   | carry out the plan's tasks             |
+| enterprises.RemediationTaskAccepted      | the enterprise's accounts                   | the task is done                       |
+| enterprises.EnterpriseCertifiedCompliant | the enterprise's accounts                   | remediation is over                    |
+| enterprises.RelocationOrdered            | the enterprise's accounts                   | relocate by the milestones             |
+| enterprises.RelocationCompleted          | the enterprise's accounts                   | relocation is confirmed                |
+| enterprises.EnterpriseClosed             | the enterprise's accounts                   | shut down by the deadline              |
+| evidence.EvidenceSubmitted               | the inspectors responsible for the item     | review within the review deadline      |
+| evidence.EvidenceRejected                | the enterprise's accounts                   | fix and resubmit (with the comment)    |
+| evidence.ExtensionRequested              | every manager                               | decide the request                     |
+| evidence.ExtensionDecided                | the enterprise's accounts                   | the deadline moved, or did not         |
+| notices.NoticeIssued                     | the enterprise's accounts                   | a formal notice was served             |
+
+Reminders before deadlines and escalations after them come from the daily job (``services.run_daily``).
+Messages are written in the bureau's language (Simplified Chinese), whoever's request caused them.
+"""
+
+import functools
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from enterprises import events as enterprise_events
+from enterprises.models import ClosureRecord, RemediationTask
+from evidence import events as evidence_events
+from evidence.models import DeadlineExtension, EvidenceSubmission
+from govern import clock
+from govern.events import subscribe
+from govern.models import Notification, User
+from govern.notifications import notify_all
+from inspections import events as inspection_events
+from inspections.models import PlannedInspection, RectificationOrder, SiteVisit
+from notices import events as notice_events
+from notices.models import Notice
+
+from . import recipients
+
+PORTAL = "/portal/"
+
+
+def _tell(
+    people: Iterable[User],
+    *,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = PORTAL,
+    level: str = Notification.Level.INFO,
+) -> int:
+    return notify_all(recipients=people, key=key, title=title, body=body, url=url, level=level)
+
+
+def _in_bureau_language(handler):
+    """Write the message in the bureau's language whatever language the actor's request used."""
+
+    @functools.wraps(handler)
+    def wrapped(event):
+        with translation.override(settings.LANGUAGE_CODE):
+            return handler(event)
+
+    return wrapped
+
+
+# Rectification orders and inspections
+
+
+@subscribe(inspection_events.OrderIssued)
+@_in_bureau_language
+def tell_enterprise_order_issued(event: inspection_events.OrderIssued) -> None:
+    order = RectificationOrder.objects.get(pk=event.order_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"order-issued:{order.pk}",
+        title=_("New rectification order, due %(due)s") % {"due": order.deadline.isoformat()},
+        body=order.requirement,
+    )
+
+
+@subscribe(inspection_events.OrderOverdue)
+@_in_bureau_language
+def tell_enterprise_order_overdue(event: inspection_events.OrderOverdue) -> None:
+    order = RectificationOrder.objects.get(pk=event.order_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"order-overdue:{order.pk}:{order.deadline.isoformat()}",
+        level=Notification.Level.ESCALATION,
+        title=_("Rectification order overdue since %(due)s") % {"due": order.deadline.isoformat()},
+        body=order.requirement,
+    )
+
+
+@subscribe(inspection_events.OrderAccepted)
+@_in_bureau_language
+def tell_enterprise_order_accepted(event: inspection_events.OrderAccepted) -> None:
+    order = RectificationOrder.objects.get(pk=event.order_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"order-accepted:{order.pk}",
+        title=_("Rectification order accepted"),
+        body=order.requirement,
+    )
+
+
+@subscribe(inspection_events.InspectionsPlanned)
+@_in_bureau_language
+def tell_inspectors_planned(event: inspection_events.InspectionsPlanned) -> None:
+    planned = list(
+        PlannedInspection.objects.filter(pk__in=event.planned_ids)
+        .select_related("enterprise")
+        .prefetch_related("inspectors")
+        .order_by("due_date", "id")
+    )
+    by_inspector: dict[int, tuple[User, list[PlannedInspection]]] = {}
+    for item in planned:
+        for inspector in item.inspectors.all():
+            by_inspector.setdefault(inspector.pk, (inspector, []))[1].append(item)
+    for inspector, items in by_inspector.values():
+        first = items[0]
+        if event.follow_up_of_order_id is not None:
+            key = f"follow-up:{event.follow_up_of_order_id}"
+            title = _("Follow-up inspection by %(due)s: %(enterprise)s") % {
+                "due": first.due_date.isoformat(),
+                "enterprise": first.enterprise.name,
+            }
+            body = RectificationOrder.objects.values_list("requirement", flat=True).get(
+                pk=event.follow_up_of_order_id
+            )
+        else:
+            key = f"planned:{min(event.planned_ids)}:{len(event.planned_ids)}"
+            title = _("%(count)d inspection(s) assigned to you, by %(due)s") % {
+                "count": len(items),
+                "due": first.due_date.isoformat(),
+            }
+            body = "\n".join(i.enterprise.name for i in items)
+        _tell([inspector], key=key, title=title, body=body, url=reverse("inspections:due"))
+
+
+# The lifecycle
+
+
+@subscribe(enterprise_events.RemediationStarted)
+@_in_bureau_language
+def tell_enterprise_remediation_started(event: enterprise_events.RemediationStarted) -> None:
+    tasks = RemediationTask.objects.filter(plan__enterprise_id=event.enterprise_id).order_by(
+        "deadline", "id"
+    )
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"remediation-started:{event.enterprise_id}:{tasks.count()}",
+        title=_("Remediation started: %(count)d task(s) to complete") % {"count": tasks.count()},
+        body="\n".join(f"{t.deadline.isoformat()} {t.description}" for t in tasks),
+    )
+
+
+@subscribe(enterprise_events.RemediationTaskAccepted)
+@_in_bureau_language
+def tell_enterprise_task_accepted(event: enterprise_events.RemediationTaskAccepted) -> None:
+    task = RemediationTask.objects.get(pk=event.task_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"task-accepted:{task.pk}",
+        title=_("Remediation task accepted"),
+        body=task.description,
+    )
+
+
+@subscribe(enterprise_events.EnterpriseCertifiedCompliant)
+@_in_bureau_language
+def tell_enterprise_compliant(event: enterprise_events.EnterpriseCertifiedCompliant) -> None:
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"compliant:{event.enterprise_id}:{clock.today().isoformat()}",
+        title=_("Your enterprise was certified compliant"),
+    )
+
+
+@subscribe(enterprise_events.RelocationOrdered)
+@_in_bureau_language
+def tell_enterprise_relocation_ordered(event: enterprise_events.RelocationOrdered) -> None:
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"relocation-ordered:{event.project_id}",
+        level=Notification.Level.ESCALATION,
+        title=_("Relocation into an industrial park ordered"),
+        body=_("See the relocation notice and its milestones."),
+    )
+
+
+@subscribe(enterprise_events.RelocationCompleted)
+@_in_bureau_language
+def tell_enterprise_relocated(event: enterprise_events.RelocationCompleted) -> None:
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"relocated:{event.enterprise_id}:{event.park_id}",
+        title=_("Relocation confirmed"),
+    )
+
+
+@subscribe(enterprise_events.EnterpriseClosed)
+@_in_bureau_language
+def tell_enterprise_closed(event: enterprise_events.EnterpriseClosed) -> None:
+    closure = ClosureRecord.objects.get(pk=event.closure_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"closed:{closure.pk}",
+        level=Notification.Level.ESCALATION,
+        title=_("Closure ordered: shut down by %(due)s")
+        % {"due": closure.deadline.isoformat() if closure.deadline else "-"},
+        body=closure.reason,
+    )
+
+
+# Evidence and extensions
+
+
+def _evidence_reviewers(submission: EvidenceSubmission) -> list[User]:
+    """For an order, the inspectors of the visit that issued it; for a task, the plan's author and the
+    inspectors of the enterprise's latest visit; every inspector when nobody is on record."""
+    people: list[User] = []
+    if submission.order_id:
+        people = list(recipients.visit_inspectors(submission.order.visit_id))
+    else:
+        author = submission.task.plan.created_by if submission.task else None
+        if author is not None and author.is_active:
+            people.append(author)
+        latest = (
+            SiteVisit.objects.filter(
+                enterprise_id=submission.enterprise_id, status=SiteVisit.Status.SUBMITTED
+            )
+            .order_by("-submitted_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if latest:
+            people.extend(recipients.visit_inspectors(latest))
+    return people or list(recipients.inspectors())
+
+
+@subscribe(evidence_events.EvidenceSubmitted)
+@_in_bureau_language
+def tell_inspectors_evidence_submitted(event: evidence_events.EvidenceSubmitted) -> None:
+    submission = EvidenceSubmission.objects.select_related(
+        "order", "task__plan__created_by", "enterprise"
+    ).get(pk=event.submission_id)
+    _tell(
+        _evidence_reviewers(submission),
+        key=f"evidence-submitted:{submission.pk}",
+        title=_("Evidence to review: %(enterprise)s (v%(version)d)")
+        % {"enterprise": submission.enterprise.name, "version": submission.version},
+        body=submission.target.requirement
+        if submission.order_id
+        else submission.target.description,
+        url=reverse("evidence:reviews"),
+    )
+
+
+@subscribe(evidence_events.EvidenceRejected)
+@_in_bureau_language
+def tell_enterprise_evidence_rejected(event: evidence_events.EvidenceRejected) -> None:
+    submission = EvidenceSubmission.objects.get(pk=event.submission_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"evidence-rejected:{submission.pk}",
+        level=Notification.Level.REMINDER,
+        title=_("Evidence v%(version)d rejected: please resubmit")
+        % {"version": submission.version},
+        body=event.comment,
+    )
+
+
+@subscribe(evidence_events.ExtensionRequested)
+@_in_bureau_language
+def tell_managers_extension_requested(event: evidence_events.ExtensionRequested) -> None:
+    extension = DeadlineExtension.objects.select_related("enterprise").get(pk=event.extension_id)
+    _tell(
+        recipients.managers(),
+        key=f"extension-requested:{extension.pk}",
+        title=_("Extension requested: %(enterprise)s, to %(date)s")
+        % {
+            "enterprise": extension.enterprise.name,
+            "date": extension.requested_deadline.isoformat(),
+        },
+        body=extension.reason,
+        url=reverse("evidence:extensions"),
+    )
+
+
+@subscribe(evidence_events.ExtensionDecided)
+@_in_bureau_language
+def tell_enterprise_extension_decided(event: evidence_events.ExtensionDecided) -> None:
+    extension = DeadlineExtension.objects.get(pk=event.extension_id)
+    title = (
+        _("Extension approved: new deadline %(date)s")
+        if event.approved
+        else _("Extension refused: the deadline stays %(date)s")
+    ) % {
+        "date": (
+            extension.requested_deadline if event.approved else extension.current_deadline
+        ).isoformat()
+    }
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"extension-decided:{extension.pk}",
+        title=title,
+        body=extension.decision_comment,
+    )
+
+
+# Notices
+
+
+@subscribe(notice_events.NoticeIssued)
+@_in_bureau_language
+def tell_enterprise_notice_issued(event: notice_events.NoticeIssued) -> None:
+    notice = Notice.objects.get(pk=event.notice_id)
+    _tell(
+        recipients.enterprise_accounts(event.enterprise_id),
+        key=f"notice:{notice.pk}",
+        title=_("Notice served: %(number)s %(kind)s")
+        % {"number": notice.number, "kind": notice.get_kind_display()},
+    )

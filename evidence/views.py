@@ -1,0 +1,88 @@
+"""Staff queues for evidence review and extension requests, and evidence file downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govern.decorators import manager_required, staff_required
+from govern.views import form_action
+
+from . import selectors, services
+from .forms import DecisionForm
+from .models import DeadlineExtension, EvidenceSubmission
+
+
+def back(request, fallback: str):
+    """Return to the page the form was on (a local path only), else to ``fallback``."""
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+def evidence_file_view(request, pk: int):
+    evidence = selectors.evidence_file_get(user=request.user, pk=pk)
+    if not default_storage.exists(evidence.file.name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(evidence.file.name, "rb"),
+        content_type=evidence.content_type,
+        as_attachment=not evidence.content_type.startswith("image/"),
+        filename=evidence.original_name or None,
+    )
+
+
+@staff_required
+def review_queue_view(request):
+    return render(
+        request,
+        "evidence/reviews.html",
+        {"submissions": selectors.review_queue(user=request.user), "form": DecisionForm()},
+    )
+
+
+@staff_required
+@require_POST
+def review_decide_view(request, pk: int):
+    submission = get_object_or_404(EvidenceSubmission, pk=pk)
+
+    def decide(data):
+        services.evidence_review(
+            submission=submission,
+            accept=data["decision"],
+            comment=data["comment"],
+            by=request.user,
+        )
+        return _("Review recorded.")
+
+    form_action(request, DecisionForm(request.POST), decide)
+    return back(request, "evidence:reviews")
+
+
+@manager_required
+def extension_queue_view(request):
+    return render(
+        request,
+        "evidence/extensions.html",
+        {"extensions": selectors.extension_queue(user=request.user), "form": DecisionForm()},
+    )
+
+
+@manager_required
+@require_POST
+def extension_decide_view(request, pk: int):
+    extension = get_object_or_404(DeadlineExtension, pk=pk)
+
+    def decide(data):
+        services.extension_decide(
+            extension=extension,
+            approve=data["decision"],
+            comment=data["comment"],
+            by=request.user,
+        )
+        return _("Decision recorded.")
+
+    form_action(request, DecisionForm(request.POST), decide)
+    return back(request, "evidence:extensions")

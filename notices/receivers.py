@@ -1,0 +1,64 @@
+"""What the notices app does when things happen: which fact issues which formal notice.
+
+| event                          | reaction                                                        |
+| ------------------------------ | --------------------------------------------------------------- |
+| inspections.VisitSubmitted     | site-inspection record; rectification order notice if it has orders (in the transaction) |
+| enterprises.RelocationOrdered  | relocation notice (in the transaction)                          |
+| enterprises.EnterpriseClosed   | closure notice with the shutdown deadline (in the transaction)  |
+| notices.NoticeIssued           | render the PDF, unless the notice belongs to a batch (after commit) |
+| notices.NoticeBatchIssued      | render the batch in one worker process (after commit)           |
+
+Notices are numbered inside the publishing transaction, so a rolled-back step returns its number.
+"""
+
+from enterprises.events import EnterpriseClosed, RelocationOrdered
+from enterprises.models import ClosureRecord, Enterprise, RelocationProject
+from govern.events import subscribe
+from govern.models import User
+from inspections.events import VisitSubmitted
+from inspections.models import SiteVisit
+
+from . import tasks
+from .events import NoticeBatchIssued, NoticeIssued
+from .models import NoticeKind
+from .services import notice_issue
+
+
+@subscribe(VisitSubmitted, in_transaction=True)
+def issue_visit_notices(event: VisitSubmitted) -> None:
+    visit = SiteVisit.objects.select_related("enterprise").get(pk=event.visit_id)
+    by = User.objects.get(pk=event.by_id)
+    notice_issue(kind=NoticeKind.INSPECTION_RECORD, enterprise=visit.enterprise, visit=visit, by=by)
+    if event.order_ids:
+        notice_issue(kind=NoticeKind.RECTIFICATION, enterprise=visit.enterprise, visit=visit, by=by)
+
+
+@subscribe(RelocationOrdered, in_transaction=True)
+def issue_relocation_notice(event: RelocationOrdered) -> None:
+    notice_issue(
+        kind=NoticeKind.RELOCATION,
+        enterprise=Enterprise.objects.get(pk=event.enterprise_id),
+        relocation=RelocationProject.objects.get(pk=event.project_id),
+        by=User.objects.get(pk=event.by_id),
+    )
+
+
+@subscribe(EnterpriseClosed, in_transaction=True)
+def issue_closure_notice(event: EnterpriseClosed) -> None:
+    notice_issue(
+        kind=NoticeKind.CLOSURE,
+        enterprise=Enterprise.objects.get(pk=event.enterprise_id),
+        closure=ClosureRecord.objects.get(pk=event.closure_id),
+        by=User.objects.get(pk=event.by_id),
+    )
+
+
+@subscribe(NoticeIssued)
+def render_issued_notice(event: NoticeIssued) -> None:
+    if event.batch_id is None:  # a batch renders its notices together
+        tasks.render_notice.delay(event.notice_id)
+
+
+@subscribe(NoticeBatchIssued)
+def render_issued_batch(event: NoticeBatchIssued) -> None:
+    tasks.render_batch.delay(event.batch_id)
