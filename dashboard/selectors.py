@@ -43,13 +43,13 @@ class Dashboard:
     trend: list = field(default_factory=list)  # [(month date, {state: n}, reduction)]
 
     def state_totals(self) -> dict:
-        totals = defaultdict(int)
+        totals: defaultdict[str, int] = defaultdict(int)
         for (_district, state), n in self.by_district_state.items():
             totals[state] += n
         return {s: totals.get(s, 0) for s in State.values}
 
     def tier_totals(self) -> dict:
-        totals = defaultdict(int)
+        totals: defaultdict[str, int] = defaultdict(int)
         for (_sector, tier), n in self.by_sector_tier.items():
             totals[tier] += n
         return {t: totals.get(t, 0) for t in [*Tier.values, UNGRADED]}
@@ -59,7 +59,7 @@ class Dashboard:
         return sum(self.by_district_state.values())
 
     def overdue_totals(self) -> dict:
-        totals = defaultdict(int)
+        totals: defaultdict[str, int] = defaultdict(int)
         for (kind, _district), n in self.overdue.items():
             totals[kind] += n
         return {k: totals.get(k, 0) for k in OVERDUE_KINDS}

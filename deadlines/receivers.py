@@ -228,7 +228,7 @@ def _evidence_reviewers(submission: EvidenceSubmission) -> list[User]:
     """For an order, the inspectors of the visit that issued it; for a task, the plan's author and the
     inspectors of the enterprise's latest visit; every inspector when nobody is on record."""
     people: list[User] = []
-    if submission.order_id:
+    if submission.order is not None:
         people = list(recipients.visit_inspectors(submission.order.visit_id))
     else:
         author = submission.task.plan.created_by if submission.task else None
@@ -258,9 +258,11 @@ def tell_inspectors_evidence_submitted(event: evidence_events.EvidenceSubmitted)
         key=f"evidence-submitted:{submission.pk}",
         title=_("Evidence to review: %(enterprise)s (v%(version)d)")
         % {"enterprise": submission.enterprise.name, "version": submission.version},
-        body=submission.target.requirement
-        if submission.order_id
-        else submission.target.description,
+        body=submission.order.requirement
+        if submission.order is not None
+        else submission.task.description
+        if submission.task is not None
+        else "",
         url=reverse("evidence:reviews"),
     )
 

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import ClosureRecord, RelocationMilestone, RemediationTask, State
+from enterprises.models import (
+    ClosureRecord,
+    Enterprise,
+    RelocationMilestone,
+    RemediationTask,
+    State,
+)
 from evidence.models import EvidenceSubmission
 from govern import clock, roles
 from govern.workdays import add_working_days, working_days_between
@@ -79,7 +85,7 @@ def review_due(submission: EvidenceSubmission) -> date:
 class DeadlineItem:
     kind: str
     pk: int
-    enterprise: object
+    enterprise: Enterprise
     title: str
     due: date
     owner: str

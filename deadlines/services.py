@@ -33,7 +33,7 @@ def _key(prefix: str, item: DeadlineItem) -> str:
 def send_reminders(*, today: date) -> int:
     """Remind the enterprise 7 and 1 working days before each deadline of its own (not reviews)."""
     items = [i for i in all_deadline_items(state="soon", today=today) if i.kind != "review"]
-    accounts = {}
+    accounts: dict[int | None, list[User]] = {}
     for user in User.objects.filter(
         enterprise_id__in={i.enterprise.pk for i in items}, is_active=True
     ):

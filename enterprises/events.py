@@ -38,7 +38,7 @@ class RelocationOrdered(EnterpriseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class RelocationCompleted(EnterpriseEvent):
-    park_id: int
+    park_id: int | None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,7 +42,9 @@ def enterprise_work(*, enterprise: Enterprise) -> list[WorkItem]:
         .select_related("visit")
         .order_by("deadline", "id")
     )
-    items = {("task", t.pk): WorkItem("task", t) for t in tasks}
+    items: dict[tuple[str, int | None], WorkItem] = {
+        ("task", t.pk): WorkItem("task", t) for t in tasks
+    }
     items |= {("order", o.pk): WorkItem("order", o) for o in orders}
     submissions = (
         EvidenceSubmission.objects.filter(enterprise=enterprise)

@@ -8,6 +8,7 @@ changes its status itself but calls that app's service (``enterprises.services.t
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -36,10 +37,11 @@ class TargetKind:
 
     key: str
     enterprise_path: str
-    received: Callable[[Target], Target]
-    accept: Callable[[Target, object], Target]
-    reject: Callable[[Target, object], Target]
-    extend: Callable[[Target, date, object], Target]
+    # Each takes the target of its own kind (the dict below pairs them), so typed loosely here.
+    received: Callable[[Any], Target]
+    accept: Callable[[Any, Any], Target]
+    reject: Callable[[Any, Any], Target]
+    extend: Callable[[Any, date, Any], Target]
 
 
 KINDS: dict[type, TargetKind] = {

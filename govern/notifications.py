@@ -2,6 +2,7 @@
 or a mobile number. The unique key stops any duplicate."""
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,9 +38,9 @@ def notify(
     from .tasks import send_notification_email, send_notification_sms
 
     if recipient.email:
-        send_notification_email.delay_on_commit(notification.pk)
+        transaction.on_commit(partial(send_notification_email.delay, notification.pk))
     if recipient.mobile:
-        send_notification_sms.delay_on_commit(notification.pk)
+        transaction.on_commit(partial(send_notification_sms.delay, notification.pk))
     return notification
 
 

@@ -338,8 +338,8 @@ def draw_compute(
         share = float(quotas.get(tier, 0))
         count = min(len(candidates), math.ceil(len(candidates) * share / 100)) if share > 0 else 0
         for enterprise_id in rng.sample(candidates, count):
-            pair = tuple(rng.sample(team, 2))
-            picks.append((enterprise_id, pair))
+            first, second = rng.sample(team, 2)
+            picks.append((enterprise_id, (first, second)))
     return picks
 
 

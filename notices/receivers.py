@@ -13,7 +13,7 @@ Notices are numbered inside the publishing transaction, so a rolled-back step re
 
 from enterprises.events import EnterpriseClosed, RelocationOrdered
 from enterprises.models import ClosureRecord, Enterprise, RelocationProject
-from govern.events import subscribe
+from govern.events import Event, subscribe
 from govern.models import User
 from inspections.events import VisitSubmitted
 from inspections.models import SiteVisit
@@ -24,10 +24,15 @@ from .models import NoticeKind
 from .services import notice_issue
 
 
+def _actor(event: Event) -> User:
+    assert event.by_id is not None, "a notice is issued by a person"
+    return User.objects.get(pk=event.by_id)
+
+
 @subscribe(VisitSubmitted, in_transaction=True)
 def issue_visit_notices(event: VisitSubmitted) -> None:
     visit = SiteVisit.objects.select_related("enterprise").get(pk=event.visit_id)
-    by = User.objects.get(pk=event.by_id)
+    by = _actor(event)
     notice_issue(kind=NoticeKind.INSPECTION_RECORD, enterprise=visit.enterprise, visit=visit, by=by)
     if event.order_ids:
         notice_issue(kind=NoticeKind.RECTIFICATION, enterprise=visit.enterprise, visit=visit, by=by)
@@ -39,7 +44,7 @@ def issue_relocation_notice(event: RelocationOrdered) -> None:
         kind=NoticeKind.RELOCATION,
         enterprise=Enterprise.objects.get(pk=event.enterprise_id),
         relocation=RelocationProject.objects.get(pk=event.project_id),
-        by=User.objects.get(pk=event.by_id),
+        by=_actor(event),
     )
 
 
@@ -49,7 +54,7 @@ def issue_closure_notice(event: EnterpriseClosed) -> None:
         kind=NoticeKind.CLOSURE,
         enterprise=Enterprise.objects.get(pk=event.enterprise_id),
         closure=ClosureRecord.objects.get(pk=event.closure_id),
-        by=User.objects.get(pk=event.by_id),
+        by=_actor(event),
     )
 
 

@@ -1,10 +1,15 @@
 """The demo loader gives every role something to look at, and refuses production databases."""
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from enterprises.models import Enterprise, State, TransitionLog
 from govern.models import User
+from inspections.models import RectificationOrder
 
 
 @pytest.mark.django_db
@@ -18,8 +23,18 @@ def test_load_demo_creates_users_and_enterprises_in_every_state(settings):
     )
     account = User.objects.get(username="enterprise")
     assert account.enterprise is not None and account.check_password("govern-demo")
-    # Every enterprise has a history starting with its registration.
+    # Every enterprise has a history starting with its registration, spread over up to two years:
+    # the services ran on the domain clock, set to each past moment.
     assert TransitionLog.objects.filter(transition="register").count() == 120
+    registered = TransitionLog.objects.filter(transition="register")
+    assert registered.filter(created_at__lt=timezone.now() - timedelta(days=365)).exists()
+    assert not TransitionLog.objects.filter(created_at__gt=timezone.now()).exists()
+    for log in TransitionLog.objects.select_related("enterprise").filter(transition="register")[
+        :20
+    ]:
+        assert log.enterprise.created_at == log.created_at
+    # Orders got their deadlines on the day of their visit, so some are overdue by now.
+    assert RectificationOrder.objects.filter(status=RectificationOrder.Status.OVERDUE).exists()
     call_command("load_demo", count=120)  # a second run changes nothing
     assert Enterprise.objects.count() == 120
 
@@ -32,3 +47,10 @@ def test_load_demo_refused_when_debug_is_off(settings):
     assert not Enterprise.objects.exists()
     call_command("load_demo", count=5, force=True)
     assert Enterprise.objects.count() == 5
+
+
+def test_the_demo_runs_on_the_domain_clock_not_a_patched_django():
+    demo = Path(__file__).resolve().parent.parent / "demo"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in demo.rglob("*.py"))
+    assert "mock" not in source and "patch(" not in source
+    assert "clock.at(" in source

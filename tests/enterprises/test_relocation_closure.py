@@ -152,6 +152,34 @@ def test_closure_is_verified_by_all_five_checks_with_evidence(manager, inspector
 
 
 @pytest.mark.django_db
+def test_the_closure_deadline_is_tracked_until_the_shutdown_is_verified(
+    manager, inspector, settings
+):
+    from deadlines.selectors import deadline_items
+    from notices.models import Notice, NoticeKind
+
+    enterprise = factories.EnterpriseFactory(state=State.GRADED, name="关停测试化工有限公司")
+    account = factories.enterprise_user(enterprise)
+    services.enterprise_close(enterprise=enterprise, by=manager, reason="D级关停")
+    due = timezone.localdate() + timedelta(days=settings.GOVERN_CLOSURE_DAYS)
+    assert enterprise.closure.deadline == due
+    # The notice states the same deadline the deadline list tracks.
+    assert Notice.objects.get(enterprise=enterprise, kind=NoticeKind.CLOSURE).deadline == due
+    for user in (manager, account):
+        items = [i for i in deadline_items(user=user, kind="closure") if i.enterprise == enterprise]
+        assert [(i.due, i.kind) for i in items] == [(due, "closure")]
+    overdue = deadline_items(user=manager, state="overdue", today=due + timedelta(days=1))
+    assert enterprise in [i.enterprise for i in overdue]
+    for check in enterprise.closure.checks.all():
+        services.closure_check_verify(
+            check=check, verified_on=timezone.localdate(), uploads=[photo()], note="", by=inspector
+        )
+    assert not [
+        i for i in deadline_items(user=manager, kind="closure") if i.enterprise == enterprise
+    ]
+
+
+@pytest.mark.django_db
 def test_relocation_page_flow(client, relocating, inspector):
     from django.urls import reverse
 
