@@ -56,9 +56,7 @@ def visit_start_view(request, enterprise_pk: int):
         planned = get_object_or_404(
             PlannedInspection, pk=request.GET["planned"], enterprise=enterprise
         )
-    has_open_orders = enterprise.rectification_orders.filter(
-        status__in=RectificationOrder.ACTIVE_STATUSES
-    ).exists()
+    has_open_orders = RectificationOrder.objects.active().filter(enterprise=enterprise).exists()
     initial = {"location": enterprise.address, "is_follow_up": has_open_orders}
     if planned:
         initial["co_inspectors"] = [
@@ -116,7 +114,8 @@ def visit_view(request, pk: int):
         return _visit_detail(request, visit, inspectors)
     form = VisitRecordForm(request.POST or None, visit=visit)
     active_orders = list(
-        visit.enterprise.rectification_orders.filter(status__in=RectificationOrder.ACTIVE_STATUSES)
+        RectificationOrder.objects.active()
+        .filter(enterprise=visit.enterprise_id)
         .exclude(visit=visit)
         .select_related("visit")
     )

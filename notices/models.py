@@ -11,6 +11,7 @@ from enterprises.models import (
     GradingAssessment,
     RelocationProject,
 )
+from govern import clock
 from govern.models import StoredFileBase
 from inspections.models import SiteVisit
 
@@ -55,7 +56,7 @@ class NoticeBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("issued at"), default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,7 +116,7 @@ class Notice(StoredFileBase):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     # The PDF (file, sha256, size) is written once, when rendered; blank until then.
     file = models.FileField(_("file"), max_length=200, blank=True)

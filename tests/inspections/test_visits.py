@@ -214,3 +214,26 @@ def test_orders_past_deadline_are_marked_overdue_once(visit, inspector):
     assert services.orders_mark_overdue(today=later) == []
     order.refresh_from_db()
     assert order.status == RectificationOrder.Status.OVERDUE
+
+
+@pytest.mark.django_db
+def test_a_follow_up_cannot_verify_orders_that_were_never_issued(graded, inspector, partner):
+    """Orders drafted in another visit not yet submitted were never issued: they cannot be accepted."""
+    from govern.errors import InvalidInput
+    from inspections.models import RectificationOrder, SiteVisit
+
+    draft = services.visit_start(enterprise=graded, inspectors=[partner], by=inspector)
+    drafted = services.order_issue(
+        visit=draft, requirement="车间密闭", legal_basis="大气法第四十五条", by=inspector
+    )
+    follow_up = services.visit_start(enterprise=graded, inspectors=[partner], by=inspector)
+    services.visit_record(
+        visit=follow_up,
+        results={r.pk: ("pass", "") for r in follow_up.results.all()},
+        conclusion=SiteVisit.Conclusion.COMPLIANT,
+        by=inspector,
+    )
+    with pytest.raises(InvalidInput, match="issued|下达"):
+        services.visit_submit(visit=follow_up, verified_orders=[drafted.pk], by=inspector)
+    drafted.refresh_from_db()
+    assert drafted.status == RectificationOrder.Status.OPEN and drafted.closed_at is None
