@@ -3,14 +3,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import District
+from govern import roles
 from govern.exports import Sheet, xlsx_response
 from govern.notifications import mark_read
+from govern.params import int_param
+from govern.views import redirect_back
+from govern.workdays import coverage_warning
 
 from . import selectors
 
@@ -19,8 +23,7 @@ from . import selectors
 def deadline_list_view(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in selectors.KINDS else None
     state = request.GET.get("state") if request.GET.get("state") in ("overdue", "soon") else None
-    district = request.GET.get("district")
-    district = int(district) if district and district.isdigit() else None
+    district = int_param(request.GET.get("district"))
     today = timezone.localdate()
     items = selectors.deadline_items(
         user=request.user, kind=kind, district=district, state=state, today=today
@@ -70,6 +73,9 @@ def deadline_list_view(request):
             "districts": District.objects.all(),
             "today": today,
             "query": query.urlencode(),
+            "calendar_warning": coverage_warning(today)
+            if roles.is_staff_role(request.user)
+            else "",
         },
     )
 
@@ -83,14 +89,9 @@ def notification_list_view(request):
 @login_required
 @require_POST
 def notification_read_view(request):
-    notification_id = request.POST.get("id")
-    mark_read(
-        user=request.user,
-        notification_id=int(notification_id)
-        if notification_id and notification_id.isdigit()
-        else None,
-    )
-    target = request.POST.get("next", "")
-    return redirect(
-        target if target.startswith("/") and not target.startswith("//") else "notifications"
-    )
+    notification_id = request.POST.get("id", "")
+    if not notification_id:  # "mark all as read"
+        mark_read(user=request.user)
+    elif notification_id.isascii() and notification_id.isdigit():
+        mark_read(user=request.user, notification_id=int(notification_id))
+    return redirect_back(request, "notifications")

@@ -3,22 +3,16 @@
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govern.decorators import manager_required, staff_required
-from govern.views import form_action
+from govern.views import form_action, redirect_back
 
 from . import selectors, services
 from .forms import DecisionForm
 from .models import DeadlineExtension, EvidenceSubmission
-
-
-def back(request, fallback: str):
-    """Return to the page the form was on (a local path only), else to ``fallback``."""
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
 
 
 @login_required
@@ -58,7 +52,7 @@ def review_decide_view(request, pk: int):
         return _("Review recorded.")
 
     form_action(request, DecisionForm(request.POST), decide)
-    return back(request, "evidence:reviews")
+    return redirect_back(request, "evidence:reviews")
 
 
 @manager_required
@@ -85,4 +79,4 @@ def extension_decide_view(request, pk: int):
         return _("Decision recorded.")
 
     form_action(request, DecisionForm(request.POST), decide)
-    return back(request, "evidence:extensions")
+    return redirect_back(request, "evidence:extensions")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from govern import views
+from govern import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/", include(("api.urls", "api"), namespace="api")),
     path("", include("deadlines.urls")),
     path("verify/", include("notices.public_urls")),
+    path("health/", health.health_view, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from govern import errors, roles
 
@@ -15,6 +17,27 @@ def home(request):
     if roles.is_enterprise_user(user) and user.enterprise_id:
         return redirect("portal:home")
     return redirect("enterprises:list")
+
+
+def safe_next(request, target: str) -> str | None:
+    """``target`` if it is a path on this site, else None.
+
+    Django's check, plus a refusal of any control character: browsers drop tabs and line breaks from
+    a Location header, so ``/\t/evil.example`` would be followed as ``//evil.example``.
+    """
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else None
+
+
+def redirect_back(request, fallback: str):
+    """Return to the page a form was posted from (its ``next`` field), if it is one of ours."""
+    return redirect(safe_next(request, request.POST.get("next", "")) or fallback)
 
 
 def form_action(request, form, call: Callable[[dict], str]) -> None:
@@ -33,3 +56,14 @@ def form_action(request, form, call: Callable[[dict], str]) -> None:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this when a login is refused for too many wrong passwords."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted after its page expired: say so in the user's language, not Django's English."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,8 +1,9 @@
 """Working days: weekends and Chinese public holidays skipped, make-up working weekends counted.
 
 The calendar comes from the chinesecalendar package, which covers the years the State Council has
-published. For a year it does not cover yet, weekends alone are skipped and a warning is logged; a
-system check (govern.W001) warns when next year is not covered, so the package gets upgraded in time.
+published. For a year it does not cover yet, weekends alone are skipped and a warning is logged once;
+``coverage_warning`` tells the deadlines page and the health check when next year is not covered, so the
+package gets upgraded in time.
 """
 
 import functools
@@ -10,6 +11,7 @@ import logging
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,17 @@ def is_covered(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+def coverage_warning(today: date | None = None) -> str:
+    """A warning to show where deadlines are managed when next year's holidays are not known yet."""
+    next_year = (today or date.today()).year + 1
+    if is_covered(next_year):
+        return ""
+    return _(
+        "No Chinese public-holiday data for %(year)d yet: deadlines in %(year)d skip weekends only. "
+        "Upgrade the chinesecalendar package once the State Council publishes the holidays."
+    ) % {"year": next_year}
 
 
 def is_workday(day: date) -> bool:

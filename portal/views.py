@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 from evidence import selectors as evidence_selectors
 from evidence import services as evidence_services
 from evidence.forms import EvidenceForm, ExtensionForm
-from evidence.views import back
 from govern import roles
-from govern.views import form_action
+from govern.views import form_action, redirect_back
 from inspections import selectors as inspection_selectors
 from notices import selectors as notice_selectors
 
@@ -50,7 +49,7 @@ def evidence_submit_view(request, kind: str, pk: int):
         return _("Evidence submitted as version %(v)d.") % {"v": submission.version}
 
     form_action(request, EvidenceForm(request.POST, request.FILES), submit)
-    return back(request, "portal:home")
+    return redirect_back(request, "portal:home")
 
 
 @login_required
@@ -63,4 +62,4 @@ def extension_request_view(request, kind: str, pk: int):
         return _("Extension requested; a manager will decide.")
 
     form_action(request, ExtensionForm(request.POST), ask)
-    return back(request, "portal:home")
+    return redirect_back(request, "portal:home")

@@ -16,4 +16,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+SECRET_KEY = "test-only-" + "k" * 50
+DEBUG = False
+# Lockouts are tested on purpose (tests/test_security.py); elsewhere a wrong password is just wrong.
+AXES_ENABLED = True
 GOVERN_SMS_BACKEND = "govern.sms.LocmemBackend"
