@@ -13,6 +13,7 @@ from govern import roles
 from govern.errors import PermissionDenied
 from govern.models import Notification
 from govern.notifications import mark_read
+from govern.params import int_param
 
 from .common import Pagination
 
@@ -40,7 +41,7 @@ class DeadlineListView(APIView):
         parameters=[
             OpenApiParameter("kind", enum=list(selectors.KINDS)),
             OpenApiParameter("state", enum=["overdue", "soon"]),
-            OpenApiParameter("district", int),
+            OpenApiParameter("district", OpenApiTypes.INT),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
@@ -48,12 +49,11 @@ class DeadlineListView(APIView):
     )
     def get(self, request):
         params = request.query_params
-        district = params.get("district", "")
         items = selectors.deadline_items(
             user=request.user,
             kind=params.get("kind") if params.get("kind") in selectors.KINDS else None,
             state=params.get("state") if params.get("state") in ("overdue", "soon") else None,
-            district=int(district) if district.isdigit() else None,
+            district=int_param(params.get("district")),
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)
@@ -90,14 +90,22 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class DashboardView(APIView):
     """The dashboard's figures (managers)."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                description="2000-2100; other values mean the current year",
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         if not roles.is_manager(request.user):
             raise PermissionDenied()
-        year = request.query_params.get("year", "")
         board = dashboard_selectors.dashboard(
             user=request.user,
-            year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+            year=int_param(request.query_params.get("year"), minimum=2000, maximum=2100),
         )
         return Response(
             {

@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from govern import roles
 from govern.errors import InvalidInput
 from govern.models import User
+from govern.params import int_param
 from inspections import selectors, services
 from inspections.models import (
     ChecklistResult,
@@ -272,10 +273,8 @@ class DueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ("next_due",)
 
     def get_queryset(self):
-        try:
-            within = max(0, min(365, int(self.request.query_params.get("within", 14))))
-        except ValueError:
-            within = 14
+        within = int_param(self.request.query_params.get("within"), minimum=0, maximum=365)
+        within = 14 if within is None else within
         if not roles.is_staff_role(self.request.user):
             return Enterprise.objects.none()
         return selectors.inspection_due_list(user=self.request.user, within_days=within)

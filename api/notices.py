@@ -1,7 +1,6 @@
 """API for notices: metadata, PDF download, corrections, grading notices and batches."""
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import District, Enterprise
 from govern import roles
+from govern.files import stored_file_response
 from notices import selectors, services
 from notices.models import Notice, NoticeBatch
 
@@ -77,12 +77,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         notice = self.get_object()
-        if not notice.is_ready or not default_storage.exists(notice.file.name):
+        if not notice.is_ready:
             raise Http404
-        return FileResponse(
-            default_storage.open(notice.file.name, "rb"),
+        return stored_file_response(
+            notice.file.name,
             content_type="application/pdf",
             filename=f"{notice.number}.pdf",
+            user=request.user,
         )
 
     @extend_schema(request=CorrectionSerializer, responses={201: NoticeSerializer})

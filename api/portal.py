@@ -1,7 +1,5 @@
 """API for evidence (multipart upload, versions, review) and deadline extensions."""
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,6 +12,7 @@ from enterprises.models import RemediationTask
 from evidence import selectors, services
 from evidence.models import DeadlineExtension, EvidenceFile, EvidenceSubmission
 from govern import roles
+from govern.files import stored_file_response
 from inspections.models import RectificationOrder
 
 from .common import files_of
@@ -125,12 +124,11 @@ class EvidenceFileViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         evidence = selectors.evidence_file_get(user=request.user, pk=pk)
-        if not default_storage.exists(evidence.file.name):
-            raise Http404
-        return FileResponse(
-            default_storage.open(evidence.file.name, "rb"),
+        return stored_file_response(
+            evidence.file.name,
             content_type=evidence.content_type,
-            filename=evidence.original_name or None,
+            filename=evidence.original_name or evidence.sha256[:12],
+            user=request.user,
         )
 
 

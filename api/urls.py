@@ -6,7 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from . import deadlines, enterprises, inspections, notices, portal
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Object ids in paths are whole numbers that fit a bigint; anything else is a 404, never a 500."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not getattr(viewset, "lookup_value_regex", None):
+            viewset.lookup_value_regex = r"[0-9]{1,18}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 router.register("enterprises", enterprises.EnterpriseViewSet, basename="enterprise")
 router.register("tier-policies", enterprises.TierPolicyViewSet, basename="tier-policy")
 router.register("assessments", enterprises.AssessmentViewSet, basename="assessment")

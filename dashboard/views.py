@@ -19,6 +19,7 @@ from enterprises.models import District, DistrictTarget, State, Tier, Transition
 from govern import errors
 from govern.decorators import manager_required
 from govern.exports import Sheet, xlsx_response
+from govern.params import int_param
 
 from . import selectors
 from .charts import Bar, bar_chart
@@ -41,10 +42,8 @@ def _overdue_url(kind: str, district=None) -> str:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        return timezone.localdate().year
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=2100)
+    return year or timezone.localdate().year
 
 
 def _tables(board) -> dict:
@@ -243,9 +242,9 @@ def overdue_list_view(request):
     if kind not in selectors.OVERDUE_KINDS:
         raise Http404
     qs = selectors.overdue_querysets(user=request.user, today=timezone.localdate())[kind]
-    district = request.GET.get("district")
-    if district and district.isdigit():
-        qs = qs.filter(**{selectors.DISTRICT_PATH[kind]: int(district)})
+    district = int_param(request.GET.get("district"))
+    if district:
+        qs = qs.filter(**{selectors.DISTRICT_PATH[kind]: district})
     rows = list(_overdue_rows(kind, qs.order_by() if kind == "inspection" else qs))
     rows.sort(key=lambda r: r[2])
     if request.GET.get("format") == "xlsx":
@@ -268,9 +267,7 @@ def overdue_list_view(request):
             "title": KIND_LABELS[kind],
             "page": page,
             "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
-            "district": District.objects.filter(pk=district).first()
-            if district and district.isdigit()
-            else None,
+            "district": District.objects.filter(pk=district).first() if district else None,
         },
     )
 
@@ -279,6 +276,8 @@ def overdue_list_view(request):
 def transitions_list_view(request):
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(year)
         start = date(year, month, 1)
     except ValueError as error:
         raise Http404 from error

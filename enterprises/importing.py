@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from govern import roles
 from govern.errors import ApplicationError, InvalidInput, PermissionDenied
+from govern.exports import FORMULA_START
 
 from .forms import EnterpriseForm
 from .models import District, Enterprise, IndustrialPark, Sector
@@ -108,7 +109,11 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Our exports quote text that a spreadsheet would run as a formula; take the quote off again.
+    if text[:1] == "'" and text[1:2] in FORMULA_START:
+        text = text[1:]
+    return text
 
 
 def read_table(upload, *, max_bytes: int) -> list[dict[str, str]]:
@@ -142,13 +147,40 @@ def read_table(upload, *, max_bytes: int) -> list[dict[str, str]]:
     return rows
 
 
+# A sheet is read as far as its data goes, whatever dimension it declares, up to these bounds.
+MAX_COLUMNS = 64
+
+
+def _too_many_rows() -> InvalidInput:
+    return InvalidInput(
+        _("The file has more than %(max)d rows; split it into smaller files.")
+        % {"max": settings.GOVERN_IMPORT_MAX_ROWS},
+        field="file",
+    )
+
+
 def _read_xlsx(raw: bytes) -> list[list]:
+    """Rows of the first sheet. openpyxl parses with defusedxml, so entity tricks are refused; the
+    sheet's declared dimension is ignored (a file may claim a million rows, or hide rows beyond it)."""
+    limit = settings.GOVERN_IMPORT_MAX_ROWS + 1  # the header
+    rows: list[list] = []
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a broken file
-        raise InvalidInput(_("The file is not a readable .xlsx workbook."), field="file") from error
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            if len(rows) >= limit:
+                raise _too_many_rows()
+            rows.append(list(row))
+        workbook.close()
+    except InvalidInput:
+        raise
+    except Exception as error:  # openpyxl and defusedxml raise many types for a broken file
+        raise InvalidInput(
+            _("This file cannot be read as an .xlsx workbook; save it again from Excel or as CSV."),
+            field="file",
+        ) from error
+    return rows
 
 
 def _read_csv(raw: bytes) -> list[list]:
@@ -169,7 +201,21 @@ def _read_csv(raw: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    limit = settings.GOVERN_IMPORT_MAX_ROWS + 1
+    rows: list[list] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            if len(rows) >= limit:
+                raise _too_many_rows()
+            rows.append(row[:MAX_COLUMNS])
+    except csv.Error as error:  # e.g. a cell longer than the csv module's field limit
+        raise InvalidInput(
+            _("Line %(line)d of the CSV file cannot be read: %(reason)s.")
+            % {"line": reader.line_num, "reason": error},
+            field="file",
+        ) from error
+    return rows
 
 
 def row_to_form_data(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from govern import clock, roles
+from govern import validators as text
 from govern.audit import AppendOnlyModel
 from govern.models import ACCEPTED, DeadlineMixin, UploadedFileBase
 
@@ -76,6 +77,12 @@ class GovernancePath(models.TextChoices):
     CLOSE = "close", _("close")
 
 
+# No policy period may exceed ten years: a longer one is a typing error, and it would overflow dates.
+MAX_POLICY_DAYS = 3650
+# Emissions and reductions in t/a: above this no single enterprise in the city comes close.
+MAX_TPA = Decimal("1000000")
+
+
 @dataclass(frozen=True)
 class PolicyTerms:
     """What a tier's policy sets, or the settings' defaults for an enterprise not yet graded."""
@@ -99,15 +106,17 @@ class TierPolicy(models.Model):
         _("governance path"), max_length=10, choices=GovernancePath.choices
     )
     remediation_deadline_days = models.PositiveIntegerField(
-        _("remediation deadline (days)"), validators=[MinValueValidator(1)]
+        _("remediation deadline (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_POLICY_DAYS)],
     )
     inspection_interval_days = models.PositiveIntegerField(
-        _("inspection interval (days)"), validators=[MinValueValidator(1)]
+        _("inspection interval (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_POLICY_DAYS)],
     )
     rectification_deadline_days = models.PositiveIntegerField(
         _("rectification deadline (days)"),
         default=30,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_POLICY_DAYS)],
         help_text=_("Default time an enterprise of this tier gets to rectify a finding."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -197,14 +206,16 @@ def all_milestones_done(enterprise: "Enterprise") -> bool:
 
 
 class Enterprise(FSMModelMixin, models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[text.single_line])
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     uscc_override_reason = models.TextField(
-        _("reason for accepting a failing check character"), blank=True
+        _("reason for accepting a failing check character"),
+        blank=True,
+        validators=[text.multi_line],
     )
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT)
-    address = models.CharField(_("address"), max_length=300)
+    address = models.CharField(_("address"), max_length=300, validators=[text.single_line])
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -221,9 +232,15 @@ class Enterprise(FSMModelMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
-    legal_representative = models.CharField(_("legal representative"), max_length=60)
-    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    legal_representative = models.CharField(
+        _("legal representative"), max_length=60, validators=[text.single_line]
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=60, blank=True, validators=[text.single_line]
+    )
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, validators=[text.phone]
+    )
     park = models.ForeignKey(
         IndustrialPark,
         verbose_name=_("industrial park"),
@@ -241,17 +258,21 @@ class Enterprise(FSMModelMixin, models.Model):
         max_digits=10,
         decimal_places=3,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
     )
     baseline_nox_tpa = models.DecimalField(
         _("baseline NOx emissions (t/a)"),
         max_digits=10,
         decimal_places=3,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
     )
-    main_voc_materials = models.TextField(_("main VOC-containing raw materials"), blank=True)
-    treatment_facilities = models.TextField(_("treatment facilities"), blank=True)
+    main_voc_materials = models.TextField(
+        _("main VOC-containing raw materials"), blank=True, validators=[text.multi_line]
+    )
+    treatment_facilities = models.TextField(
+        _("treatment facilities"), blank=True, validators=[text.multi_line]
+    )
 
     state = FSMField(
         _("state"), default=State.REGISTERED, choices=State.choices, protected=True, db_index=True
@@ -265,6 +286,7 @@ class Enterprise(FSMModelMixin, models.Model):
         decimal_places=3,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
         help_text=_("Recorded when the enterprise is certified compliant."),
     )
     relocation_park = models.ForeignKey(
@@ -511,7 +533,7 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
         max_digits=10,
         decimal_places=3,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
     )
     status = FSMField(
         _("status"), default=Status.OPEN, choices=Status.choices, protected=True, db_index=True
@@ -723,12 +745,14 @@ class DistrictTarget(models.Model):
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="targets"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     voc_reduction_tpa = models.DecimalField(
         _("VOC reduction target (t/a)"),
         max_digits=10,
         decimal_places=3,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

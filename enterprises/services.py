@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -96,11 +96,12 @@ def enterprise_register(
         code = uscc_accept(code=uscc, by=by, override_reason=uscc_override_reason)
     except ValidationError as error:
         raise InvalidInput(error.messages[0], field="uscc") from error
+    duplicate = InvalidInput(
+        _("An enterprise with this credit code is already registered."), field="uscc"
+    )
     with transaction.atomic():
         if Enterprise.objects.filter(uscc=code).exists():
-            raise InvalidInput(
-                _("An enterprise with this credit code is already registered."), field="uscc"
-            )
+            raise duplicate
         enterprise = Enterprise(
             uscc=code,
             uscc_override_reason=uscc_override_reason.strip() if uscc_override_reason else "",
@@ -108,8 +109,12 @@ def enterprise_register(
         for field in REGISTRY_FIELDS:
             if field in data:
                 setattr(enterprise, field, data[field])
-        enterprise.full_clean(exclude=["state"])
-        enterprise.save()
+        enterprise.full_clean(exclude=["state", "uscc"])
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent registration of the code wins
+                enterprise.save()
+        except IntegrityError as error:
+            raise duplicate from error
         TransitionLog.objects.create(
             enterprise=enterprise,
             transition="register",
@@ -575,11 +580,24 @@ def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) 
     _require(roles.is_manager(by))
     if voc_reduction_tpa < 0:
         raise InvalidInput(_("A target cannot be negative."), field="voc_reduction_tpa")
-    target, _created = DistrictTarget.objects.update_or_create(
-        district=district,
-        year=year,
-        defaults={"voc_reduction_tpa": voc_reduction_tpa, "updated_by": by},
-    )
+    with transaction.atomic():
+        target = DistrictTarget.objects.select_for_update().filter(
+            district=district, year=year
+        ).first() or DistrictTarget(district=district, year=year)
+        target.voc_reduction_tpa = voc_reduction_tpa
+        target.updated_by = by
+        try:
+            target.full_clean(validate_unique=False)
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise InvalidInput(messages[0], field=field) from error
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError as error:  # set at the same moment by another manager
+            raise TransitionConflict(
+                _("Another manager set this target at the same moment; reload and check it.")
+            ) from error
     return target
 
 

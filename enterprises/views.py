@@ -6,9 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from govern.files import stored_file_response
 from govern.views import form_action
 
 from . import selectors, services
@@ -347,9 +347,9 @@ def lifecycle_evidence_view(request, kind: str, pk: int):
     else:
         raise Http404
     selectors.enterprise_get(user=request.user, pk=enterprise_id)  # 404 unless the user may see it
-    return FileResponse(
-        default_storage.open(evidence.file.name, "rb"),
+    return stored_file_response(
+        evidence.file.name,
         content_type=evidence.content_type,
-        as_attachment=not evidence.content_type.startswith("image/"),
-        filename=evidence.original_name or None,
+        filename=evidence.original_name or evidence.sha256[:12],
+        user=request.user,
     )

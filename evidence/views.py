@@ -1,13 +1,12 @@
 """Staff queues for evidence review and extension requests, and evidence file downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govern.decorators import manager_required, staff_required
+from govern.files import stored_file_response
 from govern.views import form_action, redirect_back
 
 from . import selectors, services
@@ -18,13 +17,11 @@ from .models import DeadlineExtension, EvidenceSubmission
 @login_required
 def evidence_file_view(request, pk: int):
     evidence = selectors.evidence_file_get(user=request.user, pk=pk)
-    if not default_storage.exists(evidence.file.name):
-        raise Http404
-    return FileResponse(
-        default_storage.open(evidence.file.name, "rb"),
+    return stored_file_response(
+        evidence.file.name,
         content_type=evidence.content_type,
-        as_attachment=not evidence.content_type.startswith("image/"),
-        filename=evidence.original_name or None,
+        filename=evidence.original_name or evidence.sha256[:12],
+        user=request.user,
     )
 
 

@@ -2,17 +2,25 @@
 
 import hashlib
 import io
+import logging
+import warnings
 import zipfile
 from dataclasses import dataclass
 
+import pillow_heif
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from govern.errors import InvalidInput
 
 MB = 1024 * 1024
+pillow_heif.register_heif_opener()  # HEIC photos from phones are opened (and so checked) by Pillow
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # it narrates every repair of a sloppy PDF
 
 
 @dataclass(frozen=True)
@@ -92,14 +100,51 @@ def accept_upload(
             % {"name": name, "allowed": allowed},
             field=field,
         )
-    if kind in (JPEG, PNG, WEBP):
-        try:
-            Image.open(io.BytesIO(data)).verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as error:
-            raise InvalidInput(
-                _("%(name)s looks like an image but is damaged.") % {"name": name}, field=field
-            ) from error
+    if kind in IMAGE_KINDS:
+        _check_image(data, name=name, field=field)
+    elif kind is PDF:
+        _check_pdf(data, name=name, field=field)
     return data, kind
+
+
+def _check_image(data: bytes, *, name: str, field: str) -> None:
+    """Decode the image's header and data: a damaged file, or one with more pixels than
+    ``GOVERN_IMAGE_MAX_PIXELS`` (a decompression bomb: a few KB that expand to gigabytes), is refused."""
+    limit = settings.GOVERN_IMAGE_MAX_PIXELS
+    too_large = InvalidInput(
+        _("%(name)s has more than %(max)d million pixels; send a smaller photo.")
+        % {"name": name, "max": limit // 1_000_000},
+        field=field,
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise too_large
+                image.verify() if image.format in ("JPEG", "PNG", "WEBP") else image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise InvalidInput(
+            _("%(name)s looks like an image but is damaged.") % {"name": name}, field=field
+        ) from error
+
+
+def _check_pdf(data: bytes, *, name: str, field: str) -> None:
+    """Parse the PDF's structure: a file that only starts like a PDF (an HTML page with a PDF
+    header, a truncated download) is refused."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        raise InvalidInput(
+            _("%(name)s starts like a PDF but cannot be read as one.") % {"name": name},
+            field=field,
+        ) from error
+    if pages < 1:
+        raise InvalidInput(_("%(name)s is a PDF without pages.") % {"name": name}, field=field)
 
 
 def store_by_hash(data: bytes, kind: Kind, *, folder: str, original_name: str) -> StoredFile:

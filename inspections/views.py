@@ -3,9 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,8 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from govern.files import stored_file_response
+from govern.params import int_param
 from govern.views import form_action
 
 from . import selectors, services
@@ -25,10 +25,8 @@ from .models import PlannedInspection, RandomDraw, RectificationOrder, VisitPhot
 
 @staff_required
 def due_list_view(request):
-    try:
-        within = max(0, min(365, int(request.GET.get("within", 14))))
-    except ValueError:
-        within = 14
+    within = int_param(request.GET.get("within"), minimum=0, maximum=365)
+    within = 14 if within is None else within
     due = selectors.inspection_due_list(user=request.user, within_days=within)
     filterset = EnterpriseFilter(request.GET or None, queryset=due)
     page = Paginator(filterset.qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -216,14 +214,13 @@ def photo_view(request, pk: int):
     selectors.visit_get(
         user=request.user, pk=photo.visit_id
     )  # 404 unless the user may see the visit
-    if not default_storage.exists(photo.file.name):
-        raise Http404
-    response = FileResponse(
-        default_storage.open(photo.file.name, "rb"), content_type=photo.content_type
+    return stored_file_response(
+        photo.file.name,
+        content_type=photo.content_type,
+        filename=photo.original_name or f"{photo.sha256[:12]}.jpg",
+        user=request.user,
+        cache_seconds=3600,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @manager_required

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from enterprises import selectors as enterprise_selectors
 from enterprises.models import District
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from govern.files import stored_file_response
 
 from . import selectors, services
 from .models import Notice, NoticeBatch
@@ -20,12 +20,13 @@ from .models import Notice, NoticeBatch
 @login_required
 def notice_download_view(request, pk: int):
     notice = selectors.notice_get(user=request.user, pk=pk)
-    if not notice.is_ready or not default_storage.exists(notice.file.name):
+    if not notice.is_ready:
         raise Http404
-    return FileResponse(
-        default_storage.open(notice.file.name, "rb"),
+    return stored_file_response(
+        notice.file.name,
         content_type="application/pdf",
         filename=f"{notice.number}.pdf",
+        user=request.user,
     )
 
 

@@ -233,6 +233,7 @@ GOVERN_SMS_FILE_PATH = os.environ.get("GOVERN_SMS_FILE_PATH", str(BASE_DIR / "va
 
 # Largest enterprise import accepted, in bytes.
 GOVERN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+GOVERN_IMPORT_MAX_ROWS = 100_000
 GOVERN_PAGE_SIZE = 25
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -255,6 +256,8 @@ LOGGING = {
 }
 
 GOVERN_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# Photos and image evidence above this many pixels are refused (a 48-megapixel phone photo passes).
+GOVERN_IMAGE_MAX_PIXELS = 50_000_000
 GOVERN_DEFAULT_RECTIFICATION_DAYS = 30
 # An enterprise not yet graded is due for its first inspection this many days after registration.
 GOVERN_FIRST_INSPECTION_DAYS = 30

@@ -1,4 +1,7 @@
-"""Schemathesis against the OpenAPI schema on a live server: no 5xx, no response that breaks the schema."""
+"""Schemathesis against the OpenAPI schema on a live server, as each role: no 5xx, no response that
+breaks the schema, whatever the input (odd ids, huge numbers, unicode, nulls)."""
+
+import os
 
 import pytest
 import schemathesis
@@ -10,15 +13,28 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from enterprises.models import State
 from tests import factories
 
-EXAMPLES_PER_OPERATION = 12
+# Enough to find a bad id or an overflowing number on each operation; CI may raise it.
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+
+
+def _world():
+    """Something of each kind for the generated requests to hit: enterprises in several states."""
+    enterprises = [
+        factories.EnterpriseFactory(state=state, tier="" if state == State.REGISTERED else "C")
+        for state in (State.REGISTERED, State.GRADED, State.RELOCATING)
+    ]
+    return {
+        "manager": factories.manager_user(),
+        "inspector": factories.inspector_user(),
+        "enterprise": factories.enterprise_user(enterprises[1]),
+    }
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_api_never_fails_or_breaks_its_schema(live_server, settings_override_media):
-    manager = factories.manager_user()
-    for state in (State.REGISTERED, State.GRADED, State.RELOCATING):
-        factories.EnterpriseFactory(state=state, tier="" if state == State.REGISTERED else "C")
-    headers = {"Authorization": f"Token {Token.objects.create(user=manager).key}"}
+@pytest.mark.parametrize("role", ["manager", "inspector", "enterprise"])
+def test_api_never_fails_or_breaks_its_schema(role, live_server, settings_override_media):
+    user = _world()[role]
+    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
     failures, operations = [], 0
     for result in schema.get_all_operations():
@@ -44,6 +60,31 @@ def test_api_never_fails_or_breaks_its_schema(live_server, settings_override_med
             failures.append(f"{operation.label}: {str(error)[:600]}")
     assert operations > 50
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_non_numeric_ids_are_404_on_every_api_route(client):
+    """Ids like those tried in the attack (abc, null, 中, 1.5, 20 digits) never reach a view."""
+    from django.urls import get_resolver
+
+    manager = factories.manager_user()
+    client.force_login(manager)
+    patterns = set()
+    for pattern in get_resolver("api.urls").url_patterns[0].url_patterns:
+        route = str(pattern.pattern)
+        if "(?P<pk>" in route:
+            patterns.add(route)
+    assert len(patterns) > 20
+    for bad in ("abc", "null,null", "中", "1.5", "99999999999999999999", "-1", "1e3"):
+        for route in patterns:
+            path = "/api/" + route.replace("^", "").replace("$", "").replace(
+                "\\.(?P<format>[a-z0-9]+)/?", ""
+            )
+            path = path.split("(?P<pk>")[0] + bad + path.split(")", 1)[1].split("(?P<pk>")[0]
+            response = (
+                client.post(path) if path.endswith(("read/", "download/")) else client.get(path)
+            )
+            assert response.status_code in (404, 405), (path, response.status_code)
 
 
 @pytest.fixture

@@ -86,3 +86,49 @@ def test_close_and_relocate_seen_from_the_same_page_only_one_wins(monkeypatch):
     enterprise.refresh_from_db()
     assert enterprise.state in {State.CLOSED, State.RELOCATING}
     assert enterprise.transitions.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_registrations_of_one_credit_code_at_once_create_one(monkeypatch):
+    """The existence check runs before the insert; the unique constraint decides the race, and the
+    losers get the same field error as a registration made after the first one."""
+    from enterprises.models import District, Enterprise, Sector
+    from govern.errors import InvalidInput
+
+    monkeypatch.setattr(services, "TransitionLog", SlowLog(services.TransitionLog))
+    inspector = factories.inspector_user()
+    code = factories.valid_uscc(4242)
+    data = {
+        "name": "晋江并发测试鞋业有限公司",
+        "sector": Sector.objects.get(code="footwear"),
+        "district": District.objects.get(code="jinjiang"),
+        "address": "晋江市工业路1号",
+        "legal_representative": "陈建华",
+    }
+    barrier = threading.Barrier(20)
+    outcomes = []
+
+    def register():
+        try:
+            barrier.wait()
+            services.enterprise_register(data=data, uscc=code, by=inspector)
+            outcomes.append("created")
+        except InvalidInput as error:
+            outcomes.append(f"{error.field}: {error.message}")
+        except Exception as error:  # noqa: BLE001 - a 500 in the request
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("created") == 1
+    refused = [o for o in outcomes if o != "created"]
+    assert len(refused) == 19
+    assert set(refused) == {"uscc: 该信用代码的企业已登记。"} or all(
+        o.startswith("uscc:") for o in refused
+    ), refused
+    assert Enterprise.objects.filter(uscc=code).count() == 1

@@ -21,7 +21,18 @@ def office_bytes(kind: str) -> bytes:
     return buffer.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (the upload check parses it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def files(*pairs):
