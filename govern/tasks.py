@@ -1,5 +1,7 @@
 """Project-wide Celery tasks: deliver a notification by email or text message, once."""
 
+import smtplib
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,8 +11,11 @@ from django.utils import timezone
 from .models import Notification
 from .sms import send_sms
 
+# Mail retries on any transient failure: a connection refused or reset, a timeout, an SMTP error.
+TRANSIENT = (OSError, smtplib.SMTPException)
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def send_notification_email(notification_id: int) -> bool:
     """Email a notification once: ``emailed_at`` is set in the same transaction that claims it."""
     with transaction.atomic():
@@ -35,7 +40,7 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def send_notification_sms(notification_id: int) -> bool:
     """Text a notification's title once, claimed under a row lock like the email."""
     with transaction.atomic():

@@ -110,6 +110,7 @@ class Notice(StoredFileBase):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     render_error = models.TextField(_("rendering error"), blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -131,6 +132,12 @@ class Notice(StoredFileBase):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "year", "sequence"], name="notice_number_unique"
+            ),
+            # One grading notice per grading (corrections supersede it and are not counted).
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=models.Q(kind="grading", supersedes__isnull=True),
+                name="one_grading_notice_per_assessment",
             ),
         ]
 

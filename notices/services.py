@@ -1,9 +1,11 @@
 """Issuing notices: numbers without gaps or duplicates, PDFs rendered after commit, never overwritten."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,17 +101,29 @@ def grading_notice_issue(*, enterprise: Enterprise, by, batch: NoticeBatch | Non
     """The grading notice for the enterprise's current grading (issued once per grading)."""
     if not roles.is_staff_role(by):
         raise PermissionDenied()
-    enterprise = Enterprise.objects.get(
-        pk=enterprise.pk
-    )  # the caller's copy may predate the grading
-    assessment = enterprise.assessments.order_by("-assessed_at", "-id").first()
-    if assessment is None or not enterprise.tier:
-        raise InvalidInput(_("The enterprise has not been graded."))
-    if Notice.objects.filter(kind=NoticeKind.GRADING, assessment=assessment).exists():
-        raise TransitionConflict(_("The grading notice for this grading was already issued."))
-    return notice_issue(
-        kind=NoticeKind.GRADING, enterprise=enterprise, assessment=assessment, by=by, batch=batch
-    )
+    already = TransitionConflict(_("The grading notice for this grading was already issued."))
+    with transaction.atomic():
+        # The row lock makes simultaneous requests (a double click, twenty tabs) queue here, so the
+        # second sees the first one's notice; the unique constraint is the last line of defence.
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        assessment = enterprise.assessments.order_by("-assessed_at", "-id").first()
+        if assessment is None or not enterprise.tier:
+            raise InvalidInput(_("The enterprise has not been graded."))
+        if Notice.objects.filter(
+            kind=NoticeKind.GRADING, assessment=assessment, supersedes__isnull=True
+        ).exists():
+            raise already
+        try:
+            with transaction.atomic():
+                return notice_issue(
+                    kind=NoticeKind.GRADING,
+                    enterprise=enterprise,
+                    assessment=assessment,
+                    by=by,
+                    batch=batch,
+                )
+        except IntegrityError as error:
+            raise already from error
 
 
 def notice_batch_issue(*, district, by) -> NoticeBatch:
@@ -161,10 +175,11 @@ def notice_render(*, notice_id: int) -> Notice:
     notice = Notice.objects.select_related("enterprise", "supersedes").get(pk=notice_id)
     if notice.is_ready:
         return notice
+    Notice.objects.filter(pk=notice.pk).update(render_attempts=F("render_attempts") + 1)
     try:
         pdf = rendering.render_pdf(rendering.notice_html(notice))
     except Exception as error:  # noqa: BLE001 - any rendering failure is recorded on the notice
-        Notice.objects.filter(pk=notice.pk, status=Notice.Status.PENDING).update(
+        Notice.objects.filter(pk=notice.pk).exclude(status=Notice.Status.READY).update(
             status=Notice.Status.FAILED, render_error=repr(error)[:2000]
         )
         raise
@@ -180,3 +195,20 @@ def notice_render(*, notice_id: int) -> Notice:
         locked.rendered_at = timezone.now()
         locked.save()
     return locked
+
+
+def notices_stale(*, now=None) -> list[int]:
+    """Notices that should have been rendered by now: pending or failed for longer than
+    ``GOVERN_NOTICE_STALE_MINUTES`` (a lost task, a killed worker, a broker outage when issued),
+    with attempts left. The sweep renders them again."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.GOVERN_NOTICE_STALE_MINUTES)
+    return list(
+        Notice.objects.filter(
+            Q(status=Notice.Status.PENDING) | Q(status=Notice.Status.FAILED),
+            issued_at__lt=cutoff,
+            render_attempts__lt=settings.GOVERN_NOTICE_MAX_RENDER_ATTEMPTS,
+        )
+        .order_by("issued_at", "id")
+        .values_list("pk", flat=True)[:500]
+    )

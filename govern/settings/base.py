@@ -210,7 +210,24 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
+# Nothing lost when a worker dies: a task is acknowledged only when done, a task whose worker
+# process was killed goes back on the queue at once, and each worker takes one task at a time.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker outage must not hold a web request: publishing gives up within about two seconds (the
+# notice stays pending and the sweep renders it once the broker is back).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# A notice still pending (or failed) this long after issue is rendered again by the sweep.
+GOVERN_NOTICE_STALE_MINUTES = 10
+GOVERN_NOTICE_MAX_RENDER_ATTEMPTS = 5
 # The schedule (the daily deadline job) lives in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

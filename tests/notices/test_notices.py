@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises import services as enterprise_services
-from enterprises.models import Criterion, State
+from enterprises.models import Criterion, GradingAssessment, State
 from govern.errors import TransitionConflict
 from inspections import services as inspection_services
 from inspections.models import SiteVisit
@@ -321,3 +321,42 @@ def test_rare_characters_outside_gb2312_still_render(inspector, django_capture_o
     # The prepared font set the text; the full system font supplied the two rare glyphs.
     assert "GovernSerif" in fonts and "Noto-Serif-CJK-SC" in fonts
     assert notice.size < 300 * 1024
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_simultaneous_grading_notice_requests_issue_one(monkeypatch):
+    from notices import tasks
+
+    monkeypatch.setattr(tasks.render_notice, "delay", lambda *a, **k: None)
+    inspector = factories.inspector_user()
+    enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="B")
+    GradingAssessment.objects.create(
+        enterprise=enterprise,
+        **dict.fromkeys(Criterion.values, 15),
+        total_score=75,
+        suggested_tier="B",
+        tier="B",
+        assessed_by=inspector,
+    )
+    barrier = threading.Barrier(20)
+    outcomes = []
+
+    def issue():
+        try:
+            barrier.wait()
+            services.grading_notice_issue(enterprise=enterprise, by=inspector)
+            outcomes.append("issued")
+        except TransitionConflict:
+            outcomes.append("refused")
+        except Exception as error:  # noqa: BLE001 - a 500 in the request
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["issued"] + ["refused"] * 19
+    assert Notice.objects.filter(kind=NoticeKind.GRADING, enterprise=enterprise).count() == 1

@@ -1,0 +1,27 @@
+"""The sweep that renders notices left pending: every 10 minutes, in django-celery-beat's tables."""
+
+from django.db import migrations
+
+TASK_NAME = "Render notices left pending (sweep)"
+
+
+def create(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    every, _ = IntervalSchedule.objects.get_or_create(every=10, period="minutes")
+    PeriodicTask.objects.update_or_create(
+        name=TASK_NAME,
+        defaults={"task": "notices.tasks.render_stale_notices", "interval": every, "enabled": True},
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notices", "0004_render_attempts"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+    operations = [migrations.RunPython(create, remove)]
