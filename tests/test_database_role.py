@@ -1,6 +1,7 @@
 """The application's database role cannot erase the audit trail: no TRUNCATE, no disabling triggers,
 no UPDATE or DELETE of append-only rows; and visit addenda are protected like the transition log."""
 
+import io
 import secrets
 
 import psycopg
@@ -19,7 +20,7 @@ from tests import factories
 @pytest.fixture
 def app_role(db):
     role = f"govern_app_test_{secrets.token_hex(4)}"
-    call_command("db_app_role", role=role, stdout=open("/dev/null", "w"))
+    call_command("db_app_role", role=role, stdout=io.StringIO())
     yield role
     with connection.cursor() as cursor:
         cursor.execute(f'DROP OWNED BY "{role}"')
@@ -86,6 +87,9 @@ def test_visit_addenda_are_append_only_in_the_orm_and_the_database(inspector):
     )
     with pytest.raises(AppendOnlyError):
         VisitAddendum.objects.filter(pk=addendum.pk).update(text="改")
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE inspections_visitaddendum SET text = 'x'")
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE inspections_visitaddendum SET text = 'x'")
