@@ -1,5 +1,6 @@
 """Deployment safety: settings by environment, headers, lockout, redirects, error pages, health."""
 
+import io
 import os
 import subprocess
 import sys
@@ -176,3 +177,44 @@ def test_the_health_check_fails_when_the_broker_is_down(client, settings, tmp_pa
         app.conf.broker_write_url = old
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "fail"
+
+
+@pytest.mark.django_db
+def test_api_tokens_expire_and_can_be_revoked(client, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    inspector = factories.inspector_user(username="lin")
+    token = Token.objects.create(user=inspector)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    assert client.get("/api/enterprises/", **auth).status_code == 200
+    Token.objects.filter(pk=token.pk).update(
+        created=timezone.now() - timedelta(days=settings.GOVERN_API_TOKEN_DAYS + 1)
+    )
+    expired = client.get("/api/enterprises/", **auth)
+    assert expired.status_code == 401 and "过期" in expired.json()["detail"]
+    out = io.StringIO()
+    call_command("api_tokens", issue="lin", stdout=out)
+    fresh = out.getvalue().strip()
+    assert client.get("/api/enterprises/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+    call_command("api_tokens", revoke="lin", stdout=io.StringIO())
+    revoked = client.get("/api/enterprises/", HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert revoked.status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_admin_revokes_tokens(client):
+    from rest_framework.authtoken.models import Token
+
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    token = Token.objects.create(user=factories.inspector_user())
+    client.force_login(admin)
+    response = client.post(
+        "/admin/authtoken/tokenproxy/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert not Token.objects.filter(pk=token.pk).exists()

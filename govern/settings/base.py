@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "rest_framework.authtoken",
+    "api",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -297,11 +298,13 @@ GOVERN_NOTICE_PREFIXES = {
 }
 # Working days an inspector has to review submitted evidence, and to carry out a follow-up visit.
 GOVERN_REVIEW_WORKING_DAYS = 5
+# API tokens stop working this many days after they were issued (manage.py api_tokens --issue).
+GOVERN_API_TOKEN_DAYS = int(os.environ.get("GOVERN_API_TOKEN_DAYS", "90"))
 GOVERN_FOLLOW_UP_WORKING_DAYS = 5
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -146,27 +146,16 @@ def test_relocation_and_closure_issue_their_notices(manager, django_capture_on_c
 @pytest.mark.django_db
 def test_numbers_have_no_gaps_when_an_issue_rolls_back(graded, inspector):
     first = services.notice_issue(
-        kind=NoticeKind.GRADING,
-        enterprise=graded,
-        assessment=graded.assessments.get(),
-        by=inspector,
+        kind=NoticeKind.INSPECTION_RECORD, enterprise=graded, by=inspector
     )
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.notice_issue(
-            kind=NoticeKind.GRADING,
-            enterprise=graded,
-            assessment=graded.assessments.get(),
-            by=inspector,
-        )
+        services.notice_issue(kind=NoticeKind.INSPECTION_RECORD, enterprise=graded, by=inspector)
         raise RuntimeError("the triggering transaction fails")
     third = services.notice_issue(
-        kind=NoticeKind.GRADING,
-        enterprise=graded,
-        assessment=graded.assessments.get(),
-        by=inspector,
+        kind=NoticeKind.INSPECTION_RECORD, enterprise=graded, by=inspector
     )
     assert (first.sequence, third.sequence) == (1, 2)
-    assert third.number == f"泉环VOC分〔{YEAR}〕2号"
+    assert third.number == f"泉环VOC查〔{YEAR}〕2号"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
