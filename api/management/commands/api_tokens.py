@@ -9,7 +9,9 @@ from ...authentication import token_expired, token_expires_at
 
 
 class Command(BaseCommand):
-    help = "API tokens: --list, --issue USER (replaces the old one), --revoke USER, --purge-expired."
+    help = (
+        "API tokens: --list, --issue USER (replaces the old one), --revoke USER, --purge-expired."
+    )
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group(required=True)
