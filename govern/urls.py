@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from govern import health, views
 
@@ -20,5 +22,7 @@ urlpatterns = [
     path("", include("deadlines.urls")),
     path("verify/", include("notices.public_urls")),
     path("health/", health.health_view, name="health"),
+    # Browsers ask for /favicon.ico on pages that name none (the API docs, files opened directly).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
 ]
