@@ -49,3 +49,10 @@ class EnterpriseClosed(EnterpriseEvent):
 @dataclass(frozen=True, kw_only=True)
 class RemediationTaskAccepted(EnterpriseEvent):
     task_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportQueued(Event):
+    """A large import file was stored; a worker checks and imports it."""
+
+    job_id: int

@@ -2,22 +2,28 @@
 
 import csv
 import io
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from govern import roles
+from govern import clock, roles
 from govern.errors import ApplicationError, InvalidInput, PermissionDenied
+from govern.events import publish
 from govern.exports import FORMULA_START
 
+from .events import ImportQueued
 from .forms import EnterpriseForm
-from .models import District, Enterprise, IndustrialPark, Sector
+from .models import District, Enterprise, ImportJob, IndustrialPark, Sector
 from .services import enterprise_register
 from .validators import normalize_uscc
 
@@ -70,6 +76,9 @@ COLUMNS = (
     Column("treatment_facilities", gettext_lazy("Treatment facilities")),
     Column("uscc_override_reason", gettext_lazy("Reason for accepting a failing check character")),
 )
+
+PROGRESS_EVERY = 200  # rows between progress reports of a background import
+MAX_PROBLEMS_KEPT = 2000  # rows with errors kept on a background job (the count is always exact)
 
 # Numeric columns whose empty cell means the model's default (0 t/a), as on the registration form.
 DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa"}
@@ -261,19 +270,20 @@ def reference_lookup(model) -> dict[str, object]:
     return lookup
 
 
-def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
-    """Validate every row, then register the good ones in one transaction.
-
-    A file with any bad row imports nothing unless ``skip_bad_rows`` is set.
-    """
-    if not roles.is_manager(by):
-        raise PermissionDenied()
-    rows = read_table(upload, max_bytes=settings.GOVERN_IMPORT_MAX_BYTES)
+def validate_rows(
+    rows: list[dict[str, str]], *, by, progress: Callable[[int], None] | None = None
+) -> tuple[ImportReport, list[EnterpriseForm]]:
+    """Check every row like the registration form does; ``progress`` hears how many were checked."""
     references = {
         "sector": reference_lookup(Sector),
         "district": reference_lookup(District),
         "park": reference_lookup(IndustrialPark),
     }
+    registered = set(
+        Enterprise.objects.filter(
+            uscc__in={normalize_uscc(r.get("uscc", "")) for r in rows}
+        ).values_list("uscc", flat=True)
+    )
     report = ImportReport(rows=[])
     first_row_of: dict[str, int] = {}
     forms = []
@@ -290,6 +300,8 @@ def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
             for name, messages in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
                 result.errors.extend(f"{label}: {m}" if label else m for m in messages)
+        elif result.uscc in registered:
+            result.errors.append(_("An enterprise with this credit code is already registered."))
         if result.uscc and result.uscc in first_row_of:
             result.errors.append(
                 _("Same credit code as row %(row)d.") % {"row": first_row_of[result.uscc]}
@@ -297,6 +309,17 @@ def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
         first_row_of.setdefault(result.uscc, number)
         report.rows.append(result)
         forms.append(form)
+        if progress and len(report.rows) % PROGRESS_EVERY == 0:
+            progress(len(report.rows))
+    if progress:
+        progress(len(report.rows))
+    return report, forms
+
+
+def register_rows(
+    report: ImportReport, forms: list[EnterpriseForm], *, by, file_name: str, skip_bad_rows: bool
+) -> ImportReport:
+    """Register the valid rows in one transaction: all of them, or (unless skipping) none."""
     if report.bad_rows and not skip_bad_rows:
         return report
     with transaction.atomic():
@@ -311,7 +334,7 @@ def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
                         uscc_override_reason=form.data.get("uscc_override_reason", ""),
                         by=by,
                         reason=_("Imported from %(file)s, row %(row)d")
-                        % {"file": upload.name, "row": result.number},
+                        % {"file": file_name, "row": result.number},
                     )
             except ApplicationError as error:
                 result.errors.append(str(error.message))
@@ -324,3 +347,88 @@ def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport:
                 result.enterprise_id = enterprise.pk
         report.committed = True
     return report
+
+
+def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport | ImportJob:
+    """Import a file: up to ``GOVERN_IMPORT_INLINE_ROWS`` rows at once (the report comes back),
+    a larger file in the background (the job comes back; its page shows progress).
+
+    Every row is checked first; a file with any bad row imports nothing unless ``skip_bad_rows``.
+    """
+    if not roles.is_manager(by):
+        raise PermissionDenied()
+    rows = read_table(upload, max_bytes=settings.GOVERN_IMPORT_MAX_BYTES)  # format errors now
+    if len(rows) > settings.GOVERN_IMPORT_INLINE_ROWS:
+        upload.seek(0)
+        return import_job_start(upload=upload, by=by, skip_bad_rows=skip_bad_rows)
+    report, forms = validate_rows(rows, by=by)
+    return register_rows(report, forms, by=by, file_name=upload.name, skip_bad_rows=skip_bad_rows)
+
+
+# Background imports: the file is stored, a worker checks and imports it, the page shows progress.
+
+
+def import_job_start(*, upload, by, skip_bad_rows: bool) -> ImportJob:
+    """Store an import file and queue it for a worker (the file is read once there)."""
+    if not roles.is_manager(by):
+        raise PermissionDenied()
+    if upload.size is not None and upload.size > settings.GOVERN_IMPORT_MAX_BYTES:
+        read_table(upload, max_bytes=settings.GOVERN_IMPORT_MAX_BYTES)  # raises the size error
+    data = upload.read()
+    name = default_storage.save(
+        f"imports/{uuid.uuid4().hex}-{upload.name[-80:]}", ContentFile(data)
+    )
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            file=name,
+            original_name=(upload.name or "")[:200],
+            skip_bad_rows=skip_bad_rows,
+            created_by=by,
+        )
+        publish(ImportQueued(job_id=job.pk, by_id=by.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Check every row (progress saved as it goes), then import as ``enterprise_import`` does.
+
+    Safe to run twice: a finished job is left as it is.
+    """
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    by = job.created_by
+    try:
+        with default_storage.open(job.file.name, "rb") as stored:
+            upload = ContentFile(stored.read(), name=job.original_name)
+        rows = read_table(upload, max_bytes=settings.GOVERN_IMPORT_MAX_BYTES)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.CHECKING, total_rows=len(rows)
+        )
+
+        def progress(checked: int) -> None:
+            ImportJob.objects.filter(pk=job.pk).update(checked_rows=checked)
+
+        report, forms = validate_rows(rows, by=by, progress=progress)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
+        report = register_rows(
+            report, forms, by=by, file_name=job.original_name, skip_bad_rows=job.skip_bad_rows
+        )
+    except ApplicationError as error:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=str(error.message), finished_at=clock.now()
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            bad_rows=len(report.bad_rows),
+            imported=report.imported,
+            committed=report.committed,
+            problems=[
+                {"number": r.number, "name": r.name, "uscc": r.uscc, "errors": r.errors}
+                for r in report.bad_rows[:MAX_PROBLEMS_KEPT]
+            ],
+            finished_at=clock.now(),
+        )
+    job.refresh_from_db()
+    return job

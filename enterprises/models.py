@@ -774,3 +774,56 @@ class DistrictTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year}"
+
+
+class ImportJob(models.Model):
+    """A large enterprise import, run by a worker with its progress visible; small files are
+    imported in the request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking rows")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    checked_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    bad_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    imported = models.PositiveIntegerField(_("enterprises imported"), default=0)
+    committed = models.BooleanField(_("imported"), default=False)
+    # The rows with errors (line, name, credit code, messages), for the page and the error report.
+    problems = models.JSONField(_("rows with errors"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), default=clock.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return round(90 * self.checked_rows / self.total_rows) if self.total_rows else 0

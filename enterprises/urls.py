@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="create"),
     path("import/", views.enterprise_import_view, name="import"),
     path("import/template.csv", views.import_template_view, name="import-template"),
+    path("import/jobs/<int:pk>/", views.import_job_view, name="import-job"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/grade/", views.enterprise_grade_view, name="grade"),
     path("<int:pk>/transitions/<slug:name>/", views.enterprise_transition_view, name="transition"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from govern import errors
 from govern.decorators import manager_required, staff_required
+from govern.exports import Sheet, xlsx_response
 from govern.files import stored_file_response
 from govern.views import form_action
 
@@ -39,6 +40,7 @@ from .importing import COLUMNS, enterprise_import
 from .models import (
     ClosureCheck,
     ClosureEvidence,
+    ImportJob,
     RelocationEvidence,
     RelocationMilestone,
     RemediationTask,
@@ -215,6 +217,8 @@ def enterprise_import_view(request):
         except errors.ApplicationError as error:
             errors.add_error_to_form(form, error)
         else:
+            if isinstance(report, ImportJob):
+                return redirect("enterprises:import-job", pk=report.pk)
             if report.committed:
                 messages.success(
                     request, _("Imported %(count)d enterprises.") % {"count": report.imported}
@@ -224,6 +228,27 @@ def enterprise_import_view(request):
                     request, _("Nothing was imported: fix the rows below or choose to skip them.")
                 )
     return render(request, "enterprises/import.html", {"form": form, "report": report})
+
+
+@manager_required
+def import_job_view(request, pk: int):
+    """A background import: progress while it runs, then the rows with errors (also as .xlsx)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "import-errors",
+            [
+                Sheet(
+                    _("Rows with errors"),
+                    [_("Row"), _("Name"), _("Credit code"), _("Errors")],
+                    (
+                        [p["number"], p["name"], p["uscc"], "；".join(p["errors"])]
+                        for p in job.problems
+                    ),
+                )
+            ],
+        )
+    return render(request, "enterprises/import_job.html", {"job": job})
 
 
 @login_required

@@ -252,6 +252,8 @@ GOVERN_SMS_FILE_PATH = os.environ.get("GOVERN_SMS_FILE_PATH", str(BASE_DIR / "va
 # Largest enterprise import accepted, in bytes.
 GOVERN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 GOVERN_IMPORT_MAX_ROWS = 100_000
+# Files with more rows than this are imported by a worker, with a progress page.
+GOVERN_IMPORT_INLINE_ROWS = 200
 GOVERN_PAGE_SIZE = 25
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
