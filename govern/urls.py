@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from govern import health, views
 
@@ -23,6 +21,6 @@ urlpatterns = [
     path("verify/", include("notices.public_urls")),
     path("health/", health.health_view, name="health"),
     # Browsers ask for /favicon.ico on pages that name none (the API docs, files opened directly).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from govern import errors, roles
@@ -56,6 +57,11 @@ def form_action(request, form, call: Callable[[dict], str]) -> None:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name none (the API docs, files opened directly)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def locked_out(request, original_response=None, credentials=None):
