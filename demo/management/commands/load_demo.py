@@ -233,12 +233,20 @@ class Command(BaseCommand):
                 users = self.create_users()
                 rng = random.Random(seed)
                 self.create_enterprises(rng=rng, count=count, users=users)
+                self.progress("inspections, evidence and notices")
                 create_demo_inspections(rng=rng, users=users)
                 create_demo_portal(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.issue_grading_notices(users=users)
+                self.progress("rendering the notices")
             run_daily()  # the daily deadline job, as the scheduler would run it this morning
+            self.progress("done", end="\n")
         self.print_logins()
+
+    def progress(self, what: str, end: str = "") -> None:
+        """One line that rewrites itself (a terminal), instead of a line per step."""
+        self.stdout.write(f"\rLoading demo: {what:<48}", ending=end)
+        self.stdout.flush()
 
     def create_users(self) -> dict[str, User]:
         users = {}
@@ -267,7 +275,9 @@ class Command(BaseCommand):
         used_names: set[str] = set()
         portal_enterprise = None
         now = clock.now()
-        for _ in range(count):
+        for number in range(1, count + 1):
+            if number % 10 == 0 or number == count:
+                self.progress(f"enterprises {number}/{count}")
             sector = rng.choices(sectors, weights)[0]
             district = districts[rng.choice(SECTOR_HOMES.get(sector.code, list(districts)))]
             park = (
