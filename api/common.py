@@ -1,12 +1,17 @@
 """What every API module shares: the mapping of domain errors to HTTP, pagination, small helpers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from govern.errors import ApplicationError, PermissionDenied, TransitionConflict
+
+# Text that must say something: documented in the schema as containing a non-space character.
+NOT_BLANK = RegexValidator(r"\S", message=_("This field may not be blank."))
 
 
 class Pagination(PageNumberPagination):

@@ -31,7 +31,7 @@ from enterprises.models import (
 from govern import roles
 from govern.errors import PermissionDenied
 
-from .common import files_of
+from .common import NOT_BLANK, files_of
 
 # --- serializers -------------------------------------------------------------------------------
 
@@ -102,7 +102,7 @@ class TransitionLogSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, validators=[NOT_BLANK])
     expected_state = serializers.ChoiceField(choices=State.choices, required=False)
 
 

@@ -14,6 +14,8 @@ from govern.files import stored_file_response
 from notices import selectors, services
 from notices.models import Notice, NoticeBatch
 
+from .common import NOT_BLANK
+
 
 class NoticeSerializer(serializers.ModelSerializer):
     superseded_by = serializers.SerializerMethodField()
@@ -45,7 +47,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000, validators=[NOT_BLANK])
 
 
 class GradingNoticeSerializer(serializers.Serializer):
