@@ -37,13 +37,19 @@ class DeadlinePageSerializer(serializers.Serializer):
 
 
 class DeadlineListView(APIView):
+    """Open deadlines, soonest first. ``?page=`` for the first pages; every response's ``next`` link
+    carries a keyset ``cursor``, so walking deep into 300,000 deadlines costs the same as page 1."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", enum=list(selectors.KINDS)),
             OpenApiParameter("state", enum=["overdue", "soon"]),
             OpenApiParameter("district", OpenApiTypes.INT),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+            OpenApiParameter(
+                "cursor", OpenApiTypes.STR, description="from a previous response's next link"
+            ),
         ],
         responses=DeadlinePageSerializer,
     )
@@ -55,9 +61,46 @@ class DeadlineListView(APIView):
             state=params.get("state") if params.get("state") in ("overdue", "soon") else None,
             district=int_param(params.get("district")),
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(items, request, view=self)
-        return paginator.get_paginated_response(DeadlineSerializer(page, many=True).data)
+        size = int_param(params.get("page_size"), maximum=Pagination.max_page_size) or (
+            Pagination.page_size
+        )
+        cursor = selectors.Cursor.parse(params.get("cursor"))
+        if cursor is None and params.get("cursor") is None:
+            # A page number (OFFSET): fine for the first pages a person opens; the next link
+            # switches to the keyset cursor.
+            page = int_param(params.get("page"), maximum=MAX_PAGE) or 1
+            start = (page - 1) * size
+            rows = items[start : start + size + 1]
+            more = len(rows) > size
+            rows = rows[:size]
+            following = (
+                selectors.Cursor(rows[-1].due, rows[-1].kind, rows[-1].pk)
+                if more and rows
+                else None
+            )
+            return self._page(request, items, rows, following, page > 1)
+        rows, following = items.page_after(cursor, size)
+        return self._page(request, items, rows, following, cursor is not None)
+
+    def _page(self, request, items, rows, following, has_previous):
+        def link(**changes):
+            query = request.query_params.copy()
+            query.pop("page", None)
+            for key, value in changes.items():
+                query[key] = value
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        return Response(
+            {
+                "count": items.count(),
+                "next": link(cursor=following.token()) if following else None,
+                "previous": None,
+                "results": DeadlineSerializer(rows, many=True).data,
+            }
+        )
+
+
+MAX_PAGE = 100_000
 
 
 class NotificationSerializer(serializers.ModelSerializer):

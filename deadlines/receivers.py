@@ -4,7 +4,7 @@ email and text message where the user has an address or a mobile number). Handle
 | event                                    | told                                        | why                                    |
 | ---------------------------------------- | ------------------------------------------- | -------------------------------------- |
 | inspections.OrderIssued                  | the enterprise's accounts                   | rectify by the deadline                |
-| inspections.OrderOverdue                 | the enterprise's accounts                   | the order is overdue                   |
+| inspections.OrdersOverdue                | the enterprise's accounts, per order        | the order is overdue                   |
 | inspections.OrderAccepted                | the enterprise's accounts                   | the order is closed                    |
 | inspections.InspectionsPlanned           | the assigned inspectors                     | inspect by the due date                |
 | enterprises.RemediationStarted           | the enterprise's accounts                   | carry out the plan's tasks             |
@@ -38,7 +38,7 @@ from evidence.models import DeadlineExtension, EvidenceSubmission
 from govern import clock
 from govern.events import subscribe
 from govern.models import Notification, User
-from govern.notifications import notify_all
+from govern.notifications import Message, notify_all, notify_bulk
 from inspections import events as inspection_events
 from inspections.models import PlannedInspection, RectificationOrder, SiteVisit
 from notices import events as notice_events
@@ -87,16 +87,28 @@ def tell_enterprise_order_issued(event: inspection_events.OrderIssued) -> None:
     )
 
 
-@subscribe(inspection_events.OrderOverdue)
+@subscribe(inspection_events.OrdersOverdue)
 @_in_bureau_language
-def tell_enterprise_order_overdue(event: inspection_events.OrderOverdue) -> None:
-    order = RectificationOrder.objects.get(pk=event.order_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
-        key=f"order-overdue:{order.pk}:{order.deadline.isoformat()}",
-        level=Notification.Level.ESCALATION,
-        title=_("Rectification order overdue since %(due)s") % {"due": order.deadline.isoformat()},
-        body=order.requirement,
+def tell_enterprises_orders_overdue(event: inspection_events.OrdersOverdue) -> None:
+    """One notice per overdue order to its enterprise's accounts; in bulk (the daily job may mark
+    thousands at once)."""
+    orders = list(
+        RectificationOrder.objects.filter(pk__in=event.order_ids).values_list(
+            "pk", "enterprise_id", "deadline", "requirement"
+        )
+    )
+    accounts = recipients.accounts_by_enterprise({e for _o, e, _d, _r in orders})
+    notify_bulk(
+        Message(
+            recipient_id=account,
+            key=f"order-overdue:{pk}:{deadline.isoformat()}",
+            level=Notification.Level.ESCALATION,
+            title=_("Rectification order overdue since %(due)s") % {"due": deadline.isoformat()},
+            body=requirement,
+            url=PORTAL,
+        )
+        for pk, enterprise_id, deadline, requirement in orders
+        for account in accounts.get(enterprise_id, [])
     )
 
 
@@ -115,35 +127,46 @@ def tell_enterprise_order_accepted(event: inspection_events.OrderAccepted) -> No
 @subscribe(inspection_events.InspectionsPlanned)
 @_in_bureau_language
 def tell_inspectors_planned(event: inspection_events.InspectionsPlanned) -> None:
+    """A draw: one notice per inspector listing their enterprises. Follow-ups: one per order and
+    inspector. In bulk either way."""
     planned = list(
         PlannedInspection.objects.filter(pk__in=event.planned_ids)
-        .select_related("enterprise")
+        .select_related("enterprise", "order")
         .prefetch_related("inspectors")
         .order_by("due_date", "id")
     )
-    by_inspector: dict[int, tuple[User, list[PlannedInspection]]] = {}
+    url = reverse("inspections:due")
+    if event.follow_up:
+        notify_bulk(
+            Message(
+                recipient_id=inspector.pk,
+                key=f"follow-up:{item.order_id}",
+                title=_("Follow-up inspection by %(due)s: %(enterprise)s")
+                % {"due": item.due_date.isoformat(), "enterprise": item.enterprise.name},
+                body=item.order.requirement if item.order else "",
+                url=url,
+            )
+            for item in planned
+            for inspector in item.inspectors.all()
+            if inspector.is_active
+        )
+        return
+    by_inspector: dict[int, list[PlannedInspection]] = {}
     for item in planned:
         for inspector in item.inspectors.all():
-            by_inspector.setdefault(inspector.pk, (inspector, []))[1].append(item)
-    for inspector, items in by_inspector.values():
-        first = items[0]
-        if event.follow_up_of_order_id is not None:
-            key = f"follow-up:{event.follow_up_of_order_id}"
-            title = _("Follow-up inspection by %(due)s: %(enterprise)s") % {
-                "due": first.due_date.isoformat(),
-                "enterprise": first.enterprise.name,
-            }
-            body = RectificationOrder.objects.values_list("requirement", flat=True).get(
-                pk=event.follow_up_of_order_id
-            )
-        else:
-            key = f"planned:{min(event.planned_ids)}:{len(event.planned_ids)}"
-            title = _("%(count)d inspection(s) assigned to you, by %(due)s") % {
-                "count": len(items),
-                "due": first.due_date.isoformat(),
-            }
-            body = "\n".join(i.enterprise.name for i in items)
-        _tell([inspector], key=key, title=title, body=body, url=reverse("inspections:due"))
+            if inspector.is_active:
+                by_inspector.setdefault(inspector.pk, []).append(item)
+    notify_bulk(
+        Message(
+            recipient_id=inspector_id,
+            key=f"planned:{min(event.planned_ids)}:{len(event.planned_ids)}",
+            title=_("%(count)d inspection(s) assigned to you, by %(due)s")
+            % {"count": len(items), "due": items[0].due_date.isoformat()},
+            body="\n".join(i.enterprise.name for i in items),
+            url=url,
+        )
+        for inspector_id, items in by_inspector.items()
+    )
 
 
 # The lifecycle

@@ -28,3 +28,13 @@ def planned_inspectors(planned_ids) -> QuerySet[User]:
 
 def inspectors() -> QuerySet[User]:
     return User.objects.filter(groups__name=roles.INSPECTOR, is_active=True).distinct()
+
+
+def accounts_by_enterprise(enterprise_ids) -> dict[int, list[int]]:
+    """The active accounts' ids of each enterprise, in one query."""
+    found: dict[int, list[int]] = {}
+    for user_id, enterprise_id in User.objects.filter(
+        enterprise_id__in=list(enterprise_ids), groups__name=roles.ENTERPRISE, is_active=True
+    ).values_list("pk", "enterprise_id"):
+        found.setdefault(enterprise_id, []).append(user_id)
+    return found

@@ -1,13 +1,12 @@
 """Every open deadline in one list: rectification orders, remediation tasks, relocation milestones and
 evidence reviews, scoped to what the user may see."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import (
@@ -34,7 +33,9 @@ DUE_FIELD = {
     "task": "deadline",
     "milestone": "planned_date",
     "closure": "deadline",
+    "review": "review_due",
 }
+PORTAL = "/portal/"
 ENTERPRISE_PATH = {
     "order": "enterprise",
     "task": "plan__enterprise",
@@ -62,7 +63,7 @@ def all_open_querysets() -> dict[str, QuerySet]:
             verified_on__isnull=True, deadline__isnull=False
         ).select_related("enterprise__district"),
         "review": EvidenceSubmission.objects.filter(
-            status=EvidenceSubmission.Status.PENDING
+            status=EvidenceSubmission.Status.PENDING, review_due__isnull=False
         ).select_related("enterprise__district", "task", "order"),
     }
 
@@ -73,12 +74,6 @@ def open_querysets(*, user) -> dict[str, QuerySet]:
         kind: roles.scope_to_user(qs, user, enterprise_field=ENTERPRISE_PATH[kind])
         for kind, qs in all_open_querysets().items()
     }
-
-
-def review_due(submission: EvidenceSubmission) -> date:
-    return add_working_days(
-        timezone.localdate(submission.submitted_at), settings.GOVERN_REVIEW_WORKING_DAYS
-    )
 
 
 @dataclass
@@ -100,7 +95,9 @@ class DeadlineItem:
         return working_days_between(today, self.due)
 
 
-def _items(kind: str, qs) -> list[DeadlineItem]:
+def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
+    """Items of one kind; an enterprise account's links lead to its portal (it may not open the
+    staff's pages)."""
     items = []
     for obj in qs:
         if kind == "order":
@@ -113,7 +110,7 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.deadline,
                     obj.enterprise.contact_name or obj.enterprise.legal_representative,
                     obj.get_status_display(),
-                    reverse("inspections:visit", args=[obj.visit_id]),
+                    reverse("inspections:visit", args=[obj.visit_id]) if for_staff else PORTAL,
                 )
             )
         elif kind == "task":
@@ -127,7 +124,7 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.deadline,
                     obj.owner,
                     obj.get_status_display(),
-                    reverse("dossier:plan", args=[enterprise.pk]),
+                    reverse("dossier:plan", args=[enterprise.pk]) if for_staff else PORTAL,
                 )
             )
         elif kind == "closure":
@@ -140,7 +137,9 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.deadline,
                     obj.enterprise.legal_representative,
                     str(_("open")),
-                    f"{reverse('dossier:detail', args=[obj.enterprise_id])}#lifecycle-projects",
+                    f"{reverse('dossier:detail', args=[obj.enterprise_id])}#lifecycle-projects"
+                    if for_staff
+                    else PORTAL,
                 )
             )
         elif kind == "milestone":
@@ -154,7 +153,9 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.planned_date,
                     enterprise.contact_name or enterprise.legal_representative,
                     str(_("open")),
-                    f"{reverse('dossier:detail', args=[enterprise.pk])}#lifecycle-projects",
+                    f"{reverse('dossier:detail', args=[enterprise.pk])}#lifecycle-projects"
+                    if for_staff
+                    else PORTAL,
                 )
             )
         else:
@@ -165,13 +166,153 @@ def _items(kind: str, qs) -> list[DeadlineItem]:
                     obj.pk,
                     obj.enterprise,
                     f"v{obj.version} · {target}",
-                    review_due(obj),
+                    obj.review_due,
                     str(_("inspectors")),
                     obj.get_status_display(),
-                    reverse("evidence:reviews"),
+                    reverse("evidence:reviews") if for_staff else PORTAL,
                 )
             )
     return items
+
+
+# Paging in the database: one UNION ALL of (kind, id, due) over the kinds, ordered by due date, so a page
+# costs the same with 300 or 300,000 open deadlines; only the page's rows are then loaded.
+
+KIND_ORDER = {
+    kind: index for index, kind in enumerate(("closure", "milestone", "order", "review", "task"))
+}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a keyset page starts: after this (due, kind, id)."""
+
+    due: date
+    kind: str
+    pk: int
+
+    def token(self) -> str:
+        return f"{self.due.isoformat()}.{self.kind}.{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> "Cursor | None":
+        try:
+            due, kind, pk = (token or "").split(".")
+            cursor = cls(date.fromisoformat(due), kind, int(pk))
+        except (ValueError, TypeError):
+            return None
+        return cursor if kind in KIND_ORDER and 0 < cursor.pk < 2**63 else None
+
+
+def _parts(
+    querysets: dict[str, QuerySet],
+    *,
+    kind: str | None,
+    district: int | None,
+    state: str | None,
+    today: date,
+    after: Cursor | None = None,
+) -> list[QuerySet]:
+    parts = []
+    for name, qs in querysets.items():
+        if kind and name != kind:
+            continue
+        due = DUE_FIELD[name]
+        qs = qs.order_by()
+        if district:
+            qs = qs.filter(**{f"{ENTERPRISE_PATH[name]}__district_id": district})
+        if state == "overdue":
+            qs = qs.filter(**{f"{due}__lt": today})
+        elif state == "soon":
+            qs = qs.filter(**{f"{due}__gte": today, f"{due}__lte": add_working_days(today, 7)})
+        if after is not None:
+            if KIND_ORDER[name] > KIND_ORDER[after.kind]:
+                qs = qs.filter(**{f"{due}__gte": after.due})
+            elif name == after.kind:
+                qs = qs.filter(
+                    Q(**{f"{due}__gt": after.due}) | Q(**{due: after.due, "pk__gt": after.pk})
+                )
+            else:
+                qs = qs.filter(**{f"{due}__gt": after.due})
+        parts.append(
+            qs.annotate(
+                row_kind=Value(name, output_field=CharField()),
+                row_order=Value(KIND_ORDER[name], output_field=IntegerField()),
+                row_due=F(due),
+            ).values_list("row_kind", "pk", "row_due", "row_order")
+        )
+    return parts
+
+
+def _union(parts: list[QuerySet]) -> QuerySet | None:
+    if not parts:
+        return None
+    first, *rest = parts
+    return first.union(*rest, all=True) if rest else first
+
+
+def _hydrate(rows, *, for_staff: bool) -> list[DeadlineItem]:
+    """The page's (kind, id) rows as items, in the same order: one query per kind present."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for kind, pk, *_rest in rows:
+        wanted[kind].append(pk)
+    base = all_open_querysets()
+    loaded = {}
+    for kind, pks in wanted.items():
+        for item in _items(kind, base[kind].filter(pk__in=pks), for_staff=for_staff):
+            loaded[(kind, item.pk)] = item
+    return [loaded[(kind, pk)] for kind, pk, *_rest in rows if (kind, pk) in loaded]
+
+
+class DeadlineList:
+    """The open deadlines a user may see, soonest first, loaded a page at a time (Paginator-ready)."""
+
+    def __init__(self, *, user, kind=None, district=None, state=None, today=None):
+        self.user = user
+        self.today = today or clock.today()
+        self.filters = {"kind": kind, "district": district, "state": state, "today": self.today}
+        self.for_staff = roles.is_staff_role(user)
+
+    def _union(self, after: Cursor | None = None) -> QuerySet | None:
+        return _union(_parts(open_querysets(user=self.user), after=after, **self.filters))
+
+    def count(self) -> int:
+        union = self._union()
+        return union.count() if union is not None else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        union = self._union()
+        if union is None:
+            return []
+        rows = union.order_by("row_due", "row_order", "pk")[index]
+        if isinstance(index, slice):
+            return _hydrate(list(rows), for_staff=self.for_staff)
+        return _hydrate([rows], for_staff=self.for_staff)[0]
+
+    def page_after(
+        self, cursor: Cursor | None, size: int
+    ) -> tuple[list[DeadlineItem], Cursor | None]:
+        """A keyset page: the ``size`` items after ``cursor``, and the cursor of the next page."""
+        union = self._union(after=cursor)
+        if union is None:
+            return [], None
+        rows = list(union.order_by("row_due", "row_order", "pk")[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        following = Cursor(rows[-1][2], rows[-1][0], rows[-1][1]) if more and rows else None
+        return _hydrate(rows, for_staff=self.for_staff), following
+
+    def iterate(self, chunk: int = 2000):
+        """Every item, a keyset page at a time (exports stream this)."""
+        cursor = None
+        while True:
+            items, cursor = self.page_after(cursor, chunk)
+            yield from items
+            if cursor is None:
+                return
 
 
 def deadline_items(
@@ -181,43 +322,9 @@ def deadline_items(
     district: int | None = None,
     state: str | None = None,
     today: date | None = None,
-) -> list[DeadlineItem]:
-    """Open deadlines the user may see, soonest first.
+) -> DeadlineList:
+    """Open deadlines the user may see, soonest first (a lazy, paged list).
 
     ``state``: "overdue", "soon" (due within 7 working days) or None for all.
     """
-    return _select(
-        open_querysets(user=user), kind=kind, district=district, state=state, today=today
-    )
-
-
-def all_deadline_items(
-    *, state: str | None = None, today: date | None = None
-) -> list[DeadlineItem]:
-    """Open deadlines of every enterprise (the daily job's view)."""
-    return _select(all_open_querysets(), state=state, today=today)
-
-
-def _select(querysets, *, kind=None, district=None, state=None, today=None) -> list[DeadlineItem]:
-    today = today or clock.today()
-    items = []
-    for name, qs in querysets.items():
-        if kind and name != kind:
-            continue
-        if district:
-            qs = qs.filter(**{f"{ENTERPRISE_PATH[name]}__district_id": district})
-        if name in DUE_FIELD and state == "overdue":
-            qs = qs.filter(**{f"{DUE_FIELD[name]}__lt": today})
-        elif name in DUE_FIELD and state == "soon":
-            qs = qs.filter(
-                **{
-                    f"{DUE_FIELD[name]}__gte": today,
-                    f"{DUE_FIELD[name]}__lte": add_working_days(today, 7),
-                }
-            )
-        items.extend(_items(name, qs))
-    if state == "overdue":
-        items = [i for i in items if i.due < today]
-    elif state == "soon":
-        items = [i for i in items if today <= i.due <= add_working_days(today, 7)]
-    return sorted(items, key=lambda i: (i.due, i.kind, i.pk))
+    return DeadlineList(user=user, kind=kind, district=district, state=state, today=today)

@@ -53,7 +53,7 @@ def deadline_list_view(request):
                             i.owner,
                             i.status,
                         ]
-                        for i in items
+                        for i in items.iterate()
                     ],
                 )
             ],

@@ -77,6 +77,12 @@ class EvidenceSubmission(TargetMixin):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=clock.now)
+    review_due = models.DateField(
+        _("review due"),
+        null=True,
+        blank=True,
+        help_text=_("Reviewed within GOVERN_REVIEW_WORKING_DAYS working days of submission."),
+    )
     review_comment = models.TextField(_("review comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

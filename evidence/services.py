@@ -22,6 +22,7 @@ from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import publish
 from govern.models import StoredFileBase
 from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
+from govern.workdays import add_working_days
 from inspections import services as inspection_services
 from inspections.models import RectificationOrder
 
@@ -135,7 +136,11 @@ def evidence_submit(*, target: Target, uploads: Sequence, note: str, by) -> Evid
             status=EvidenceSubmission.Status.SUPERSEDED
         )
         submission = EvidenceSubmission.objects.create(
-            version=version, note=note.strip(), submitted_by=by, **_target_fields(locked)
+            version=version,
+            note=note.strip(),
+            submitted_by=by,
+            review_due=add_working_days(clock.today(), settings.GOVERN_REVIEW_WORKING_DAYS),
+            **_target_fields(locked),
         )
         for upload, data, file_kind in checked:
             stored = store_by_hash(

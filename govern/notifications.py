@@ -2,11 +2,13 @@
 or a mobile number. The unique key stops any duplicate."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from . import clock
 from .models import Notification, User
 
 
@@ -63,6 +65,71 @@ def notify_all(
         created = notify(recipient=recipient, key=key, title=title, body=body, url=url, level=level)
         sent += created is not None
     return sent
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to create in bulk (see ``notify_bulk``)."""
+
+    recipient_id: int
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    level: str = Notification.Level.INFO
+
+
+BULK_BATCH = 2000
+
+
+def notify_bulk(messages: Iterable[Message]) -> list[int]:
+    """Create many notifications with a few statements: ``INSERT … ON CONFLICT DO NOTHING RETURNING``
+    per batch, so a key already sent is skipped in the database (jobs run twice, shards overlap).
+
+    Returns the ids created; delivery by email and text message is queued after commit, one task per
+    batch. The cost grows with the number of messages divided by the batch size, never per row.
+    """
+    created: list[int] = []
+    table = Notification._meta.db_table
+    now = clock.now()
+    batch: list[Message] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+        params: list = []
+        for m in batch:
+            params += [
+                m.recipient_id,
+                m.key[:120],
+                m.level,
+                " ".join(str(m.title).split())[:200],
+                str(m.body),
+                m.url[:300],
+                now,
+            ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, key, level, title, body, url, created_at) "
+                f"VALUES {placeholders} ON CONFLICT (recipient_id, key) DO NOTHING RETURNING id",
+                params,
+            )
+            created.extend(row[0] for row in cursor.fetchall())
+        batch.clear()
+
+    for message in messages:
+        batch.append(message)
+        if len(batch) >= BULK_BATCH:
+            flush()
+    flush()
+    if created:
+        from .tasks import deliver_notifications
+
+        for start in range(0, len(created), BULK_BATCH):
+            chunk = created[start : start + BULK_BATCH]
+            transaction.on_commit(partial(deliver_notifications.delay, chunk))
+    return created
 
 
 def mark_read(*, user: User, notification_id: int | None = None) -> int:

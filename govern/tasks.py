@@ -56,3 +56,19 @@ def send_notification_sms(notification_id: int) -> bool:
         notification.sms_sent_at = timezone.now()
         notification.save(update_fields=["sms_sent_at"])
     return True
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Email and text the notifications of a bulk insert whose recipients have an address or a
+    number; each is claimed as by the single tasks, so a retry never sends twice."""
+    sent = 0
+    targets = Notification.objects.filter(pk__in=notification_ids).values_list(
+        "pk", "recipient__email", "recipient__mobile"
+    )
+    for pk, email, mobile in targets:
+        if email:
+            sent += send_notification_email(pk)
+        if mobile:
+            sent += send_notification_sms(pk)
+    return sent

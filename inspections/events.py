@@ -28,9 +28,10 @@ class OrderAccepted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OrderOverdue(Event):
-    order_id: int
-    enterprise_id: int
+class OrdersOverdue(Event):
+    """Issued orders passed their deadline without being accepted (marked by the daily job)."""
+
+    order_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,4 +39,4 @@ class InspectionsPlanned(Event):
     """Planned inspections were assigned (a random draw or a follow-up); their inspectors act on them."""
 
     planned_ids: tuple[int, ...]
-    follow_up_of_order_id: int | None = None
+    follow_up: bool = False  # follow-ups of overdue orders (each names its order)

@@ -3,11 +3,14 @@
 import math
 import random
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, State, TierPolicy
@@ -478,44 +481,103 @@ def order_deadline_extend(*, order: RectificationOrder, deadline: date, by) -> R
     return locked
 
 
-def orders_mark_overdue(*, today: date | None = None) -> list[RectificationOrder]:
-    """Mark issued open orders past their deadline as overdue; safe to run any number of times."""
-    today = today or clock.today()
-    marked = []
-    with transaction.atomic():
-        for order in (
-            RectificationOrder.objects.issued()
-            .select_for_update(of=("self",), skip_locked=True)
-            .filter(status=RectificationOrder.Status.OPEN, deadline__lt=today)
-        ):
-            order.mark_overdue()
-            order.save()
-            publish(events.OrderOverdue(order_id=order.pk, enterprise_id=order.enterprise_id))
-            marked.append(order)
-    return marked
+def _in_shard(queryset, *, shard: int, shards: int, field: str = "enterprise_id"):
+    """The part of a queryset one worker of ``shards`` handles (by enterprise, so shards never
+    touch the same enterprise)."""
+    if shards <= 1:
+        return queryset
+    return queryset.annotate(shard_of=Mod(F(field), shards)).filter(shard_of=shard)
 
 
-def follow_up_schedule(
-    *, order: RectificationOrder, today: date | None = None
-) -> PlannedInspection | None:
-    """Plan a follow-up inspection of an overdue order, assigned to the inspectors who issued it.
+def orders_mark_overdue(
+    *, today: date | None = None, shard: int = 0, shards: int = 1, batch: int = 5000
+) -> int:
+    """Mark issued open orders past their deadline as overdue; safe to run any number of times.
 
-    Once per order (a unique constraint guards it); returns None when it was already planned.
+    Set-based: the same step as the ``mark_overdue`` transition (open → overdue), applied to a batch of
+    rows at once, so a day with 100,000 overdue orders costs a few statements.
     """
     today = today or clock.today()
-    with transaction.atomic():
-        planned, is_new = PlannedInspection.objects.get_or_create(
-            order=order,
-            defaults={
-                "enterprise_id": order.enterprise_id,
-                "reason": PlannedInspection.Reason.FOLLOW_UP,
-                "due_date": add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS),
-            },
-        )
-        if not is_new:
-            return None
-        planned.inspectors.set(order.visit.inspectors.all())
-        publish(
-            events.InspectionsPlanned(planned_ids=(planned.pk,), follow_up_of_order_id=order.pk)
-        )
-    return planned
+    due = _in_shard(
+        RectificationOrder.objects.issued().filter(
+            status=RectificationOrder.Status.OPEN, deadline__lt=today
+        ),
+        shard=shard,
+        shards=shards,
+    )
+    marked = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                due.select_for_update(of=("self",), skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return marked
+            RectificationOrder.objects.filter(
+                pk__in=ids, status=RectificationOrder.Status.OPEN
+            ).update(status=RectificationOrder.Status.OVERDUE)
+            publish(events.OrdersOverdue(order_ids=tuple(ids)))
+            marked += len(ids)
+
+
+def follow_ups_schedule(*, today: date | None = None, shard: int = 0, shards: int = 1) -> list[int]:
+    """Plan a follow-up inspection of every overdue issued order that has none, assigned to the
+    inspectors of the visit that issued it; once per order (a unique constraint guards it)."""
+    today = today or clock.today()
+    orders = list(
+        _in_shard(
+            RectificationOrder.objects.issued().filter(
+                status=RectificationOrder.Status.OVERDUE, follow_ups__isnull=True
+            ),
+            shard=shard,
+            shards=shards,
+        ).values_list("pk", "enterprise_id", "visit_id")
+    )
+    if not orders:
+        return []
+    due = add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS)
+    team = defaultdict(list)
+    for visit_id, user_id in SiteVisit.inspectors.through.objects.filter(
+        sitevisit_id__in={visit for _o, _e, visit in orders}
+    ).values_list("sitevisit_id", "user_id"):
+        team[visit_id].append(user_id)
+    created: list[int] = []
+    for start in range(0, len(orders), 2000):
+        chunk = orders[start : start + 2000]
+        with transaction.atomic():
+            planned = PlannedInspection.objects.bulk_create(
+                [
+                    PlannedInspection(
+                        order_id=order,
+                        enterprise_id=enterprise,
+                        reason=PlannedInspection.Reason.FOLLOW_UP,
+                        due_date=due,
+                    )
+                    for order, enterprise, _visit in chunk
+                ],
+                ignore_conflicts=True,  # another run planned it meanwhile: keep that one
+            )
+            ids = dict(
+                PlannedInspection.objects.filter(
+                    order_id__in=[order for order, _e, _v in chunk], due_date=due
+                ).values_list("order_id", "pk")
+            )
+            new = [ids[order] for order, _e, _v in chunk if order in ids]
+            PlannedInspection.inspectors.through.objects.bulk_create(
+                [
+                    PlannedInspection.inspectors.through(
+                        plannedinspection_id=ids[order], user_id=user
+                    )
+                    for order, _e, visit in chunk
+                    if order in ids
+                    for user in team[visit]
+                ],
+                ignore_conflicts=True,
+            )
+            if new:
+                publish(events.InspectionsPlanned(planned_ids=tuple(new), follow_up=True))
+            created.extend(new)
+            del planned
+    return created

@@ -28,21 +28,21 @@ def test_a_bad_row_does_not_stop_the_daily_job_for_everyone(
 ):
     first, second = make_order(inspector), make_order(inspector)
     accounts = [factories.enterprise_user(o.enterprise) for o in (first, second)]
-    real_notify = deadline_services.notify
+    real = deadline_services._title_and_url
 
-    def notify(*, recipient, **kwargs):
-        if recipient == accounts[0]:
+    def title_and_url(kind, enterprise_id, rest):
+        if enterprise_id == first.enterprise_id:
             raise RuntimeError("a broken row")
-        return real_notify(recipient=recipient, **kwargs)
+        return real(kind, enterprise_id, rest)
 
-    monkeypatch.setattr(deadline_services, "notify", notify)
-    today = working_days_before(first.deadline, 1)
-    report = deadline_services.run_daily(today=today)
-    assert report.errors >= 1
+    monkeypatch.setattr(deadline_services, "_title_and_url", title_and_url)
+    report = deadline_services.run_daily(today=working_days_before(first.deadline, 1))
+    assert report.errors == 1
+    assert not Notification.objects.filter(recipient=accounts[0]).exists()
     assert Notification.objects.filter(recipient=accounts[1], key__startswith="remind").exists()
-    # Later sections ran too: escalations and follow-ups after the deadline.
+    # Later steps ran too: escalation of the readable order and follow-ups of both.
     later = deadline_services.run_daily(today=first.deadline + timedelta(days=1))
-    assert later.follow_ups and later.escalations
+    assert later.escalations == 1 and len(later.follow_ups) == 2
 
 
 @pytest.mark.django_db

@@ -209,9 +209,11 @@ def test_open_order_blocks_the_compliant_transition(inspector, partner):
 def test_orders_past_deadline_are_marked_overdue_once(visit, inspector):
     order = submit_with_order(visit, inspector)
     later = order.deadline + timedelta(days=1)
-    assert services.orders_mark_overdue(today=order.deadline) == []
-    assert [o.pk for o in services.orders_mark_overdue(today=later)] == [order.pk]
-    assert services.orders_mark_overdue(today=later) == []
+    assert services.orders_mark_overdue(today=order.deadline) == 0
+    assert services.orders_mark_overdue(today=later) == 1
+    order.refresh_from_db()
+    assert order.status == RectificationOrder.Status.OVERDUE
+    assert services.orders_mark_overdue(today=later) == 0
     order.refresh_from_db()
     assert order.status == RectificationOrder.Status.OVERDUE
 
