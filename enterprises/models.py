@@ -299,11 +299,21 @@ class Enterprise(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), default=clock.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The inspection schedule, kept current by the services (a submitted visit, a new tier, a policy
+    # change, a closure), so the due list is an index range scan at any number of enterprises.
+    last_inspected_at = models.DateTimeField(_("last inspected"), null=True, blank=True)
+    next_inspection_due = models.DateTimeField(
+        _("next inspection due"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        indexes = [
+            models.Index(fields=["district", "state"], name="enterprise_district_state"),
+            models.Index(fields=["sector", "tier"], name="enterprise_sector_tier"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(tier="") | models.Q(tier__in=Tier.values),

@@ -8,7 +8,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
@@ -123,6 +134,7 @@ def enterprise_register(
             actor=by,
             reason=reason.strip() or _("Registered"),
         )
+        inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise.pk))
         publish(events.EnterpriseRegistered(enterprise_id=enterprise.pk, by_id=by.pk))
     return enterprise
 
@@ -174,7 +186,12 @@ def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> Ti
                 % {"scores": ", ".join(f"{t} ≥ {thresholds[t]}" for t in sorted(thresholds))},
                 field="min_score",
             )
+        interval_changed = locked.inspection_interval_days != TierPolicy.objects.values_list(
+            "inspection_interval_days", flat=True
+        ).get(pk=locked.pk)
         locked.save()
+        if interval_changed:  # every enterprise of the tier is rescheduled in one UPDATE
+            inspection_schedule_refresh(enterprises=Enterprise.objects.filter(tier=locked.tier))
     return locked
 
 
@@ -231,6 +248,8 @@ def _transition(
             actor=by,
             reason=reason,
         )
+        # The tier (grading) or the state (closure) may have changed the inspection schedule.
+        inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=locked.pk))
         publish(event(locked))
     return locked
 
@@ -726,6 +745,44 @@ def task_deadline_extend(*, task: RemediationTask, deadline: date, by) -> Remedi
         locked.deadline = deadline
         locked.save(update_fields=["deadline"])
     return locked
+
+
+# The inspection schedule: next due = (last visit, else registration) + the tier's interval; an
+# enterprise not yet graded is first due GOVERN_FIRST_INSPECTION_DAYS after registration; a closed
+# one never. Set-based, so a policy change reschedules every enterprise of the tier in one UPDATE.
+
+
+def inspection_interval() -> Case:
+    """Each tier's inspection interval from the policy, as a database expression."""
+    whens = [
+        When(tier=p.tier, then=Value(timedelta(days=p.inspection_interval_days)))
+        for p in TierPolicy.objects.all()
+    ]
+    first = Value(timedelta(days=settings.GOVERN_FIRST_INSPECTION_DAYS))
+    return Case(*whens, default=first, output_field=DurationField())
+
+
+def inspection_schedule_refresh(*, enterprises=None) -> int:
+    """Recompute the next inspection of these enterprises (a queryset; all when None)."""
+    qs = Enterprise.objects.all() if enterprises is None else enterprises
+    closed = qs.filter(state=State.CLOSED).exclude(next_inspection_due=None)
+    changed = closed.update(next_inspection_due=None)
+    changed += qs.exclude(state=State.CLOSED).update(
+        next_inspection_due=ExpressionWrapper(
+            Coalesce(F("last_inspected_at"), F("created_at")) + inspection_interval(),
+            output_field=DateTimeField(),
+        )
+    )
+    return changed
+
+
+def enterprise_mark_inspected(*, enterprise_id: int, at) -> None:
+    """A visit record was submitted (the inspections app calls this): reschedule the next one."""
+    with transaction.atomic():
+        Enterprise.objects.filter(pk=enterprise_id).filter(
+            Q(last_inspected_at__isnull=True) | Q(last_inspected_at__lt=at)
+        ).update(last_inspected_at=at)
+        inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise_id))
 
 
 # The transitions a plain reason form can drive, by name; grading has its own form.

@@ -2,62 +2,32 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import (
-    Case,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import State, TierPolicy
+from enterprises.models import State
 from govern import roles
 
 from .models import PlannedInspection, RectificationOrder, SiteVisit
 
 
-def _interval_by_tier() -> Case:
-    """Each tier's inspection interval from the policy; ungraded enterprises get the first-visit interval."""
-    whens = [
-        When(tier=p.tier, then=Value(timedelta(days=p.inspection_interval_days)))
-        for p in TierPolicy.objects.all()
-    ]
-    first = Value(timedelta(days=settings.GOVERN_FIRST_INSPECTION_DAYS))
-    return Case(*whens, default=first, output_field=DurationField())
-
-
 def enterprises_with_next_inspection(*, user) -> QuerySet:
-    """Enterprises the user may see, annotated with their last inspection and next due time.
+    """Enterprises the user may see with their last inspection and next due time.
 
-    Due = (end of the last submitted visit, else registration) + the tier's inspection interval.
-    Closed enterprises are not inspected on a schedule.
+    Due = (end of the last submitted visit, else registration) + the tier's inspection interval, kept
+    on the enterprise by the services (``enterprises.services.inspection_schedule_refresh``) so this is
+    an index scan. Closed enterprises are not inspected on a schedule.
     """
-    # A subquery, not an aggregate, so callers can still group and count the result.
-    last = Subquery(
-        SiteVisit.objects.filter(enterprise=OuterRef("pk"), status=SiteVisit.Status.SUBMITTED)
-        .order_by("-ended_at")
-        .values("ended_at")[:1]
-    )
     return (
         enterprise_selectors.enterprise_list(user=user)
         .exclude(state=State.CLOSED)
-        .annotate(last_inspected=last)
-        .annotate(
-            next_due=ExpressionWrapper(
-                Coalesce(F("last_inspected"), F("created_at")) + _interval_by_tier(),
-                output_field=DateTimeField(),
-            )
-        )
+        .filter(next_inspection_due__isnull=False)
+        .annotate(last_inspected=F("last_inspected_at"), next_due=F("next_inspection_due"))
     )
 
 

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
+from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, State, TierPolicy
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
@@ -293,6 +294,9 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
             PlannedInspection.objects.filter(pk=locked.planned_id).update(
                 status=PlannedInspection.Status.DONE
             )
+        enterprise_services.enterprise_mark_inspected(
+            enterprise_id=locked.enterprise_id, at=locked.ended_at
+        )
         order_ids = tuple(locked.orders.values_list("pk", flat=True))
         # The record's notices are issued by the notices app, which subscribes to this fact.
         publish(

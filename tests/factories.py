@@ -73,6 +73,15 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     legal_representative = "陈建华"
     baseline_voc_tpa = Decimal("12.5")
 
+    @factory.post_generation
+    def schedule(self, create, extracted, **kwargs):
+        """The services keep the inspection schedule; a factory placing a row directly does too."""
+        if create:
+            from enterprises.services import inspection_schedule_refresh
+
+            inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=self.pk))
+            self.refresh_from_db(fields=["next_inspection_due", "last_inspected_at"])
+
 
 class RemediationPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -105,3 +114,10 @@ def done_relocation_project(enterprise) -> RelocationProject:
     for kind in RelocationMilestone.Kind:
         RelocationMilestone.objects.create(project=project, kind=kind, actual_date=date.today())
     return project
+
+
+def reschedule(enterprise) -> None:
+    """After a test moved an enterprise's registration or visits directly: recompute its schedule."""
+    from enterprises.services import inspection_schedule_refresh
+
+    inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise.pk))

@@ -16,6 +16,7 @@ from enterprises import services
 from enterprises.models import District, Enterprise, RelocationMilestone, RemediationTask, State
 from inspections.models import RectificationOrder, SiteVisit
 from tests import factories
+from tests.factories import reschedule
 
 
 def district(code):
@@ -30,6 +31,7 @@ def city(manager, inspector):
     Enterprise.objects.filter(pk=new.pk).update(
         created_at=timezone.now() - timedelta(days=40)
     )  # 1st visit overdue
+    reschedule(new)
     graded = factories.EnterpriseFactory(
         district=jinjiang, state=State.GRADED, tier="B", name="已分级"
     )

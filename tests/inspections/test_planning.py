@@ -14,9 +14,13 @@ from tests.inspections.conftest import answer_all
 
 
 def registered_days_ago(enterprise, days):
+    """Move the registration back (as if registered then) and reschedule, as the services would."""
+    from enterprises.services import inspection_schedule_refresh
+
     Enterprise.objects.filter(pk=enterprise.pk).update(
         created_at=timezone.now() - timedelta(days=days)
     )
+    inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise.pk))
 
 
 def due_ids(user, **kwargs):
@@ -62,11 +66,15 @@ def test_ungraded_enterprise_is_due_a_month_after_registration_and_closed_never(
 
 
 @pytest.mark.django_db
-def test_changing_the_policy_interval_moves_the_due_date(inspector):
+def test_changing_the_policy_interval_moves_the_due_date(inspector, manager):
+    from enterprises.services import tier_policy_update
+
     enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="A")  # A: every 365 days
     registered_days_ago(enterprise, 100)
     assert enterprise.pk not in due_ids(inspector, within_days=0)
-    TierPolicy.objects.filter(tier="A").update(inspection_interval_days=90)
+    tier_policy_update(
+        policy=TierPolicy.objects.get(tier="A"), data={"inspection_interval_days": 90}, by=manager
+    )
     assert enterprise.pk in due_ids(inspector, within_days=0)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise, State
 from inspections.models import RandomDraw, RectificationOrder, SiteVisit
 from tests import factories
+from tests.factories import reschedule
 from tests.inspections.conftest import image_bytes, upload
 
 
@@ -26,6 +27,7 @@ def test_inspector_goes_from_due_list_to_submitted_visit_and_follow_up(client, i
     Enterprise.objects.filter(pk=enterprise.pk).update(
         created_at=timezone.now() - timedelta(days=200)
     )
+    reschedule(enterprise)
     client.force_login(inspector)
 
     due = client.get(reverse("inspections:due")).content.decode()
@@ -181,6 +183,7 @@ def test_due_list_queries_do_not_grow_with_rows(client, inspector, django_assert
         Enterprise.objects.filter(pk=enterprise.pk).update(
             created_at=timezone.now() - timedelta(days=60)
         )
+        reschedule(enterprise)
     client.force_login(inspector)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("inspections:due")).status_code == 200
