@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard import selectors as dashboard_selectors
+from dashboard import services as dashboard_services
 from deadlines import selectors
 from govern import roles
 from govern.errors import PermissionDenied
@@ -146,8 +146,7 @@ class DashboardView(APIView):
     def get(self, request):
         if not roles.is_manager(request.user):
             raise PermissionDenied()
-        board = dashboard_selectors.dashboard(
-            user=request.user,
+        board = dashboard_services.dashboard_current(
             year=int_param(request.query_params.get("year"), minimum=2000, maximum=2100),
         )
         return Response(

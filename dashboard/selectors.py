@@ -29,11 +29,31 @@ ZERO = Decimal("0")
 
 
 @dataclass
+class ProjectRow:
+    """A relocation project as the dashboard shows it."""
+
+    enterprise_id: int
+    enterprise_name: str
+    district_name: str
+    park_name: str
+    done: int
+    total: int
+
+
+# The dashboard lists the relocation projects furthest behind; the rest are one click away.
+PROJECTS_SHOWN = 25
+
+
+@dataclass
 class Dashboard:
     year: int
     today: date
     districts: list
     sectors: list
+    refreshed_at: datetime | None = None
+    project_count: int = 0
+    project_done: int = 0
+    project_total: int = 0
     by_district_state: dict = field(default_factory=dict)  # (district_id, state) -> n
     by_sector_tier: dict = field(default_factory=dict)  # (sector_id, tier or "-") -> n
     projects: list = field(default_factory=list)
@@ -66,9 +86,57 @@ class Dashboard:
 
     @property
     def relocation_overall(self) -> int:
-        done = sum(p.done for p in self.projects)
-        total = sum(p.total for p in self.projects)
-        return round(100 * done / total) if total else 0
+        total = self.project_total
+        return round(100 * self.project_done / total) if total else 0
+
+    def to_data(self) -> dict:
+        """The figures as JSON (for the snapshot)."""
+        return {
+            "year": self.year,
+            "today": self.today.isoformat(),
+            "by_district_state": [[d, s, n] for (d, s), n in self.by_district_state.items()],
+            "by_sector_tier": [[s, t, n] for (s, t), n in self.by_sector_tier.items()],
+            "projects": [vars(p) for p in self.projects],
+            "project_count": self.project_count,
+            "project_done": self.project_done,
+            "project_total": self.project_total,
+            "overdue": [[k, d, n] for (k, d), n in self.overdue.items()],
+            "achieved": [[d, str(v)] for d, v in self.achieved.items()],
+            "targets": [[d, str(v)] for d, v in self.targets.items()],
+            "trend": [[m.isoformat(), c, str(r)] for m, c, r in self.trend],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict, *, refreshed_at: datetime) -> "Dashboard":
+        return cls(
+            year=data["year"],
+            today=date.fromisoformat(data["today"]),
+            districts=list(District.objects.all()),
+            sectors=list(Sector.objects.all()),
+            refreshed_at=refreshed_at,
+            project_count=data["project_count"],
+            project_done=data["project_done"],
+            project_total=data["project_total"],
+            by_district_state={(d, s): n for d, s, n in data["by_district_state"]},
+            by_sector_tier={(s, t): n for s, t, n in data["by_sector_tier"]},
+            projects=[ProjectRow(**p) for p in data["projects"]],
+            overdue={(k, d): n for k, d, n in data["overdue"]},
+            achieved={d: Decimal(v) for d, v in data["achieved"]},
+            targets={d: Decimal(v) for d, v in data["targets"]},
+            trend=[(date.fromisoformat(m), c, Decimal(r)) for m, c, r in data["trend"]],
+        )
+
+
+def relocation_projects():
+    """Relocation projects under way, with milestones done and in all."""
+    return (
+        RelocationProject.objects.filter(enterprise__state=State.RELOCATING)
+        .select_related("enterprise", "enterprise__district", "target_park")
+        .annotate(
+            done=Count("milestones", filter=Q(milestones__actual_date__isnull=False)),
+            total=Count("milestones"),
+        )
+    )
 
 
 def _year_bounds(year: int):
@@ -95,15 +163,25 @@ def dashboard(*, user, year: int | None = None, today: date | None = None) -> Da
     for row in enterprises.values("sector_id", "tier").annotate(n=Count("id")):
         board.by_sector_tier[(row["sector_id"], row["tier"] or UNGRADED)] = row["n"]
 
-    board.projects = list(
-        RelocationProject.objects.filter(enterprise__state=State.RELOCATING)
-        .select_related("enterprise", "enterprise__district", "target_park")
-        .annotate(
-            done=Count("milestones", filter=Q(milestones__actual_date__isnull=False)),
-            total=Count("milestones"),
-        )
-        .order_by("enterprise__district_id", "enterprise__name")
+    projects = relocation_projects().order_by()
+    overall = projects.aggregate(
+        count=Count("pk", distinct=True),
+        done=Count("milestones", filter=Q(milestones__actual_date__isnull=False)),
+        total=Count("milestones"),
     )
+    board.project_count = overall["count"] or 0
+    board.project_done, board.project_total = overall["done"] or 0, overall["total"] or 0
+    board.projects = [
+        ProjectRow(
+            enterprise_id=p.enterprise_id,
+            enterprise_name=p.enterprise.name,
+            district_name=str(p.enterprise.district),
+            park_name=str(p.target_park),
+            done=p.done,
+            total=p.total,
+        )
+        for p in relocation_projects().order_by("done", "enterprise__name")[:PROJECTS_SHOWN]
+    ]
 
     board.overdue = overdue_counts(user=user, today=today)
 

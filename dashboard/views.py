@@ -21,7 +21,7 @@ from govern.decorators import manager_required
 from govern.exports import Sheet, xlsx_response
 from govern.params import int_param
 
-from . import selectors
+from . import selectors, services
 from .charts import Bar, bar_chart
 
 KIND_LABELS = {
@@ -42,7 +42,8 @@ def _overdue_url(kind: str, district=None) -> str:
 
 
 def _year(request) -> int:
-    year = int_param(request.GET.get("year"), minimum=2000, maximum=2100)
+    source = request.POST if request.method == "POST" else request.GET
+    year = int_param(source.get("year"), minimum=2000, maximum=2100)
     return year or timezone.localdate().year
 
 
@@ -90,7 +91,11 @@ def _tables(board) -> dict:
 
 @manager_required
 def dashboard_view(request):
-    board = selectors.dashboard(user=request.user, year=_year(request))
+    if request.method == "POST":  # "refresh now"
+        services.dashboard_refresh(year=_year(request))
+        messages.success(request, _("The figures were recomputed."))
+        return redirect(f"{reverse('dashboard:home')}?year={_year(request)}")
+    board = services.dashboard_current(year=_year(request))
     tables = _tables(board)
     state_totals = board.state_totals()
     state_chart = bar_chart(
@@ -136,7 +141,7 @@ def dashboard_view(request):
 
 @manager_required
 def dashboard_export_view(request):
-    board = selectors.dashboard(user=request.user, year=_year(request))
+    board = services.dashboard_current(year=_year(request))
     t = _tables(board)
     state_labels = [str(label) for _s, label in t["states"]]
     tier_labels = [str(label) for _t, label in t["tiers"]]
@@ -173,7 +178,7 @@ def dashboard_export_view(request):
                 _("Milestones done"),
                 _("Progress (%)"),
             ],
-            [
+            (  # every project, read from the database in chunks (the page shows the furthest behind)
                 [
                     p.enterprise.name,
                     str(p.enterprise.district),
@@ -181,8 +186,10 @@ def dashboard_export_view(request):
                     f"{p.done}/{p.total}",
                     round(100 * p.done / p.total) if p.total else 0,
                 ]
-                for p in board.projects
-            ],
+                for p in selectors.relocation_projects()
+                .order_by("enterprise__district_id", "enterprise__name")
+                .iterator(chunk_size=2000)
+            ),
         ),
         Sheet(
             _("Monthly trend"),
@@ -200,39 +207,50 @@ def dashboard_export_view(request):
     return xlsx_response("dashboard", sheets)
 
 
-def _overdue_rows(kind: str, qs):
+OVERDUE_ORDER = {
+    "inspection": ("next_inspection_due", "id"),
+    "order": ("deadline", "id"),
+    "task": ("deadline", "id"),
+    "milestone": ("planned_date", "id"),
+}
+OVERDUE_RELATED = {
+    "inspection": ("district",),
+    "order": ("enterprise", "enterprise__district"),
+    "task": ("plan__enterprise", "plan__enterprise__district"),
+    "milestone": ("project__enterprise", "project__enterprise__district"),
+}
+
+
+def _overdue_rows(kind: str, objects):
     """(enterprise, what, due date, link) for each overdue item of a kind."""
-    if kind == "inspection":
-        for e in qs.select_related("district"):
+    for obj in objects:
+        if kind == "inspection":
             yield (
-                e,
+                obj,
                 _("inspection"),
-                timezone.localdate(e.next_due),
-                reverse("dossier:detail", args=[e.pk]),
+                timezone.localdate(obj.next_due),
+                reverse("dossier:detail", args=[obj.pk]),
             )
-    elif kind == "order":
-        for o in qs.select_related("enterprise", "enterprise__district"):
+        elif kind == "order":
             yield (
-                o.enterprise,
-                o.requirement,
-                o.deadline,
-                reverse("inspections:visit", args=[o.visit_id]),
+                obj.enterprise,
+                obj.requirement,
+                obj.deadline,
+                reverse("inspections:visit", args=[obj.visit_id]),
             )
-    elif kind == "task":
-        for t in qs.select_related("plan__enterprise", "plan__enterprise__district"):
+        elif kind == "task":
             yield (
-                t.plan.enterprise,
-                t.description,
-                t.deadline,
-                reverse("dossier:plan", args=[t.plan.enterprise_id]),
+                obj.plan.enterprise,
+                obj.description,
+                obj.deadline,
+                reverse("dossier:plan", args=[obj.plan.enterprise_id]),
             )
-    else:
-        for m in qs.select_related("project__enterprise", "project__enterprise__district"):
+        else:
             yield (
-                m.project.enterprise,
-                m.get_kind_display(),
-                m.planned_date,
-                reverse("dossier:detail", args=[m.project.enterprise_id]),
+                obj.project.enterprise,
+                obj.get_kind_display(),
+                obj.planned_date,
+                reverse("dossier:detail", args=[obj.project.enterprise_id]),
             )
 
 
@@ -245,20 +263,23 @@ def overdue_list_view(request):
     district = int_param(request.GET.get("district"))
     if district:
         qs = qs.filter(**{selectors.DISTRICT_PATH[kind]: district})
-    rows = list(_overdue_rows(kind, qs.order_by() if kind == "inspection" else qs))
-    rows.sort(key=lambda r: r[2])
-    if request.GET.get("format") == "xlsx":
+    qs = qs.select_related(*OVERDUE_RELATED[kind]).order_by(*OVERDUE_ORDER[kind])
+    if request.GET.get("format") == "xlsx":  # streamed: rows read in chunks, written to disk
         return xlsx_response(
             f"overdue-{kind}",
             [
                 Sheet(
                     str(KIND_LABELS[kind]),
                     [_("Enterprise"), _("District"), _("Item"), _("Due date")],
-                    [[e.name, str(e.district), what, due.isoformat()] for e, what, due, _u in rows],
+                    (
+                        [e.name, str(e.district), what, due.isoformat()]
+                        for e, what, due, _u in _overdue_rows(kind, qs.iterator(chunk_size=2000))
+                    ),
                 )
             ],
         )
-    page = Paginator(rows, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(_overdue_rows(kind, page.object_list))
     return render(
         request,
         "dashboard/overdue.html",

@@ -1,6 +1,8 @@
 """Staff queues for evidence review and extension requests, and evidence file downloads."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,10 +29,13 @@ def evidence_file_view(request, pk: int):
 
 @staff_required
 def review_queue_view(request):
+    page = Paginator(selectors.review_queue(user=request.user), settings.GOVERN_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "evidence/reviews.html",
-        {"submissions": selectors.review_queue(user=request.user), "form": DecisionForm()},
+        {"submissions": page, "page": page, "form": DecisionForm()},
     )
 
 

@@ -6,11 +6,12 @@ one) gets a leading apostrophe-like quote so it is shown as text (OWASP "CSV inj
 """
 
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -39,27 +40,36 @@ class Sheet:
     rows: Iterable[Sequence]
 
 
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+def write_workbook(sheets: Sequence[Sheet], target) -> None:
+    """Write the sheets into ``target`` (a file) in openpyxl's write-only mode: rows go to disk as
+    they come, so a 100,000-row export needs constant memory."""
+    wb = Workbook(write_only=True)
     for sheet in sheets:
         ws = wb.create_sheet(title=str(sheet.title)[:31])
         headers = [safe_cell(str(h)) for h in sheet.headers]
-        ws.append(headers)
-        for row in sheet.rows:
-            ws.append([safe_cell(v) for v in row])
         for index, header in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(index)].width = max(
                 10, min(40, len(header) * 2 + 4)
             )
         ws.freeze_panes = "A2"
+        ws.append(headers)
+        for row in sheet.rows:
+            ws.append([safe_cell(v) for v in row])
+    wb.save(target)
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     buffer = BytesIO()
-    wb.save(buffer)
+    write_workbook(sheets, buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(name: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX_TYPE)
+def xlsx_response(name: str, sheets: Sequence[Sheet]) -> FileResponse:
+    """The workbook as a download, written to a temporary file and streamed from it."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    write_workbook(sheets, spool)
+    spool.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
-    return response
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{name}-{stamp}.xlsx", content_type=XLSX_TYPE
+    )

@@ -65,3 +65,17 @@ def scope_to_user(
         lookup = "pk" if enterprise_field == "pk" else f"{enterprise_field}_id"
         return queryset.filter(**{lookup: user.enterprise_id})
     return queryset.none()
+
+
+class SystemActor:
+    """The system itself reading everything (a scheduled job computing city-wide figures): treated as a
+    superuser by the role questions, never a person, never stored."""
+
+    is_authenticated = True
+    is_superuser = True
+    enterprise_id = None
+    pk = None
+    _role_names = frozenset((MANAGER,))
+
+
+SYSTEM = SystemActor()

@@ -230,6 +230,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A notice still pending (or failed) this long after issue is rendered again by the sweep.
 GOVERN_NOTICE_STALE_MINUTES = 10
+# The dashboard reads figures refreshed every 10 minutes; older than this, a view recomputes them.
+GOVERN_DASHBOARD_MAX_AGE_MINUTES = int(os.environ.get("GOVERN_DASHBOARD_MAX_AGE_MINUTES", "60"))
 GOVERN_NOTICE_MAX_RENDER_ATTEMPTS = 5
 # The schedule (the daily deadline job) lives in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -148,5 +148,5 @@ def test_a_large_file_is_imported_by_a_worker_with_a_progress_page(
     page = client.get(response["Location"]).content.decode()
     assert "14" in page and "BAD" in page  # the bad row by its line number and code
     report = client.get(response["Location"] + "?format=xlsx")
-    sheet = load_workbook(io.BytesIO(report.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
     assert sheet.cell(row=2, column=1).value == 14
