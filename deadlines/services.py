@@ -39,6 +39,7 @@ class DailyReport:
     reminders: int = 0
     escalations: int = 0
     follow_ups: list[int] = field(default_factory=list)
+    digests: int = 0
     errors: int = 0  # steps that failed (logged with their traceback); the others went on
 
 
@@ -190,19 +191,30 @@ def send_reminders(
     return len(notify_bulk(messages()))
 
 
+ESCALATION_WINDOW_DAYS = (
+    7  # items overdue this long are escalated one by one; older ones are in the digest
+)
+
+
 def escalate_overdue(
     *, today: date, shard: int = 0, shards: int = 1, problems: list | None = None
 ) -> int:
-    """Tell every manager about each overdue item, once per item and deadline."""
+    """Tell every manager about each item that became overdue in the last week (once per item and
+    deadline: a missed day is caught up), and give each a daily digest of everything overdue.
+
+    At a province's scale a backlog of 200,000 overdue items would otherwise mean a million
+    notifications a day that nobody can read; the digest links to the overdue lists instead.
+    """
     recipients = list(managers().values_list("pk", flat=True))
     if not recipients:
         return 0
+    yesterday = date.fromordinal(today.toordinal() - 1)
 
     def messages() -> Iterator[Message]:
         for item in due_items(
             kinds=tuple(KINDS),
-            since=None,
-            until=date.fromordinal(today.toordinal() - 1),
+            since=date.fromordinal(today.toordinal() - ESCALATION_WINDOW_DAYS),
+            until=yesterday,
             shard=shard,
             shards=shards,
             problems=problems,
@@ -226,6 +238,33 @@ def escalate_overdue(
                 )
 
     return len(notify_bulk(messages()))
+
+
+def overdue_digest(*, today: date) -> int:
+    """One notification per manager a day: how many items of each kind are overdue."""
+    recipients = list(managers().values_list("pk", flat=True))
+    counts = {
+        kind: qs.filter(**{f"{DUE_FIELD[kind]}__lt": today}).order_by().count()
+        for kind, qs in all_open_querysets().items()
+    }
+    total = sum(counts.values())
+    if not total:
+        return 0
+    body = "\n".join(f"{KINDS[kind]}: {n}" for kind, n in counts.items() if n)
+    return len(
+        notify_bulk(
+            Message(
+                recipient_id=manager,
+                key=f"overdue-digest:{today.isoformat()}",
+                level=Notification.Level.ESCALATION,
+                title=_("%(count)d items overdue on %(day)s")
+                % {"count": total, "day": today.isoformat()},
+                body=body,
+                url=reverse("dashboard:home"),
+            )
+            for manager in recipients
+        )
+    )
 
 
 def run_daily(*, today: date | None = None, shard: int = 0, shards: int = 1) -> DailyReport:
@@ -253,11 +292,16 @@ def run_daily(*, today: date | None = None, shard: int = 0, shards: int = 1) -> 
     def follow_ups() -> None:
         report.follow_ups = follow_ups_schedule(today=today, shard=shard, shards=shards)
 
+    def digest() -> None:
+        if shard == 0:  # one digest a day, written by the first shard
+            report.digests = overdue_digest(today=today)
+
     for name, step in (
         ("overdue", overdue),
         ("reminders", reminders),
         ("escalations", escalations),
         ("follow-ups", follow_ups),
+        ("digest", digest),
     ):
         try:
             step()

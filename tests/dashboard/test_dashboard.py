@@ -166,7 +166,11 @@ def test_dashboard_and_lists_export_to_xlsx(city, manager, client):
     reductions = list(workbook.worksheets[3].iter_rows(values_only=True))
     assert [r for r in reductions if r[0] == str(city["jinjiang"])][0][1:4] == (4.5, 10.0, 45)
     overdue = client.get(f"{reverse('dashboard:overdue')}?kind=order&format=xlsx")
-    rows = list(load_workbook(io.BytesIO(b"".join(overdue.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(overdue.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[1][0] == "已分级"
 
 

@@ -82,7 +82,7 @@ def test_order_is_reminded_twice_then_overdue_escalated_and_followed_up(
     order.refresh_from_db()
     assert order.status == RectificationOrder.Status.OVERDUE
     escalations = Notification.objects.filter(
-        recipient=manager, level=Notification.Level.ESCALATION
+        recipient=manager, level=Notification.Level.ESCALATION, key__startswith="escalate"
     )
     assert escalations.count() == 1 and "晋江鸿达鞋业有限公司" in escalations.get().title
     follow_up = PlannedInspection.objects.get(order=order)

@@ -100,7 +100,11 @@ def test_export_of_enterprise_user_holds_only_its_enterprise(
 
     factories.EnterpriseFactory(name="别家企业有限公司")
     response = client_for(enterprise_account).get(reverse("enterprises:export"))
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert [r[0] for r in rows[1:]] == [enterprise.name]
 
 
