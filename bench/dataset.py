@@ -67,7 +67,9 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 def copy_rows(model, objects, *, fields=None) -> int:
     """COPY model instances into the model's table (explicit primary keys), then move the sequence."""
     concrete = [
-        f for f in model._meta.concrete_fields if fields is None or f.attname in fields or f.primary_key
+        f
+        for f in model._meta.concrete_fields
+        if fields is None or f.attname in fields or f.primary_key
     ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in concrete)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -313,7 +315,9 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
                     started_at=started_at,
                     ended_at=ended_at,
                     location=e.address,
-                    conclusion=SiteVisit.Conclusion.ISSUES if ordered else SiteVisit.Conclusion.COMPLIANT,
+                    conclusion=SiteVisit.Conclusion.ISSUES
+                    if ordered
+                    else SiteVisit.Conclusion.COMPLIANT,
                     conclusion_text="",
                     status=SiteVisit.Status.SUBMITTED,
                     created_by_id=pair[0],
@@ -326,7 +330,7 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
     counts["visit_inspectors"] = copy_pairs(
         SiteVisit.inspectors.through._meta.db_table, ("sitevisit_id", "user_id"), team_rows
     )
-    del team_rows
+    team_rows.clear()
     counts["orders"] = copy_rows(RectificationOrder, orders)
     log(f"  visits and orders ({time.monotonic() - started:.0f} s)")
 

@@ -11,7 +11,6 @@ shows which index the key lookups use. Results: bench/results/scale-<date>.json 
 """
 
 import argparse
-import io
 import json
 import os
 import statistics
@@ -34,23 +33,44 @@ def run_size(size: int, *, reuse: bool) -> dict:
     database = f"govern_scale_{size}"
     url = f"postgres://postgres@127.0.0.1:5432/{database}"
     env = {**os.environ, "DATABASE_URL": url}
-    exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname='{database}'"],
-        capture_output=True, text=True,
-    ).stdout.strip() == "1"
+    exists = (
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{database}'",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        == "1"
+    )
     if not (reuse and exists):
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True
+        )
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
         print(f"Generating {size:,} enterprises ...", flush=True)
         subprocess.run(
             [sys.executable, "-m", "bench.dataset", "--enterprises", str(size)],
-            cwd=ROOT, env=env, check=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
         )
     out = subprocess.run(
         [sys.executable, "-m", "bench.scale", "--measure", str(size)],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     sys.stderr.write(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -123,38 +143,90 @@ def measure(size: int) -> dict:
     """
     deep_due = (today + timedelta(days=30)).isoformat()
     targets = [
-        ("deadlines page (staff)", manager, "/deadlines/",
-         f"SELECT * FROM ({union}) d ORDER BY 3, 1, 2 LIMIT 25"),
-        ("API deadlines, page 1", manager, "/api/deadlines/",
-         f"SELECT * FROM ({union}) d ORDER BY 3, 1, 2 LIMIT 25"),
-        ("API deadlines, deep cursor page", manager, f"/api/deadlines/?cursor={deep_due}.order.1",
-         f"SELECT * FROM ({union}) d WHERE d.deadline > '{deep_due}' ORDER BY 3, 1, 2 LIMIT 25"),
-        ("evidence review queue", inspector, "/evidence/reviews/",
-         "SELECT * FROM evidence_evidencesubmission WHERE status='pending' "
-         "ORDER BY submitted_at, id LIMIT 25"),
-        ("overdue orders drill-down", manager, "/dashboard/overdue/?kind=order",
-         f"SELECT o.*, e.name FROM inspections_rectificationorder o JOIN enterprises_enterprise e "
-         f"ON e.id = o.enterprise_id WHERE o.{open_orders} AND o.deadline < CURRENT_DATE "
-         "ORDER BY o.deadline, o.id LIMIT 25"),
-        ("managers' dashboard", manager, "/dashboard/",
-         "SELECT data FROM dashboard_dashboardsnapshot WHERE year = EXTRACT(YEAR FROM CURRENT_DATE)"),
-        ("inspector's due list", inspector, "/inspections/",
-         "SELECT * FROM enterprises_enterprise WHERE state <> 'closed' AND next_inspection_due <= "
-         "NOW() + INTERVAL '14 days' ORDER BY next_inspection_due, id LIMIT 25"),
-        ("credit-code lookup", inspector, f"/enterprises/?q={uscc}",
-         f"SELECT * FROM enterprises_enterprise WHERE uscc = '{uscc}'"),
-        ("name search (two words)", inspector, "/enterprises/?q=泉州+鸿",
-         "SELECT * FROM enterprises_enterprise WHERE UPPER(name) LIKE '%泉州%' AND UPPER(name) "
-         "LIKE '%鸿%' ORDER BY name, id LIMIT 25"),
-        ("enterprise list", inspector, "/enterprises/",
-         "SELECT * FROM enterprises_enterprise ORDER BY name, id LIMIT 25"),
-        ("enterprise page (10 visits, long history)", inspector, f"/enterprises/{sample.pk}/",
-         f"SELECT * FROM inspections_sitevisit WHERE enterprise_id = {sample.pk} "
-         "ORDER BY started_at DESC LIMIT 20"),
-        ("API enterprises", manager, "/api/enterprises/",
-         "SELECT * FROM enterprises_enterprise ORDER BY name, id LIMIT 25"),
-        ("enterprise portal", account, "/portal/",
-         f"SELECT * FROM inspections_rectificationorder WHERE enterprise_id = {account.enterprise_id}"),
+        (
+            "deadlines page (staff)",
+            manager,
+            "/deadlines/",
+            f"SELECT * FROM ({union}) d ORDER BY 3, 1, 2 LIMIT 25",
+        ),
+        (
+            "API deadlines, page 1",
+            manager,
+            "/api/deadlines/",
+            f"SELECT * FROM ({union}) d ORDER BY 3, 1, 2 LIMIT 25",
+        ),
+        (
+            "API deadlines, deep cursor page",
+            manager,
+            f"/api/deadlines/?cursor={deep_due}.order.1",
+            f"SELECT * FROM ({union}) d WHERE d.deadline > '{deep_due}' ORDER BY 3, 1, 2 LIMIT 25",
+        ),
+        (
+            "evidence review queue",
+            inspector,
+            "/evidence/reviews/",
+            "SELECT * FROM evidence_evidencesubmission WHERE status='pending' "
+            "ORDER BY submitted_at, id LIMIT 25",
+        ),
+        (
+            "overdue orders drill-down",
+            manager,
+            "/dashboard/overdue/?kind=order",
+            f"SELECT o.*, e.name FROM inspections_rectificationorder o JOIN enterprises_enterprise e "
+            f"ON e.id = o.enterprise_id WHERE o.{open_orders} AND o.deadline < CURRENT_DATE "
+            "ORDER BY o.deadline, o.id LIMIT 25",
+        ),
+        (
+            "managers' dashboard",
+            manager,
+            "/dashboard/",
+            "SELECT data FROM dashboard_dashboardsnapshot WHERE year = EXTRACT(YEAR FROM CURRENT_DATE)",
+        ),
+        (
+            "inspector's due list",
+            inspector,
+            "/inspections/",
+            "SELECT * FROM enterprises_enterprise WHERE state <> 'closed' AND next_inspection_due <= "
+            "NOW() + INTERVAL '14 days' ORDER BY next_inspection_due, id LIMIT 25",
+        ),
+        (
+            "credit-code lookup",
+            inspector,
+            f"/enterprises/?q={uscc}",
+            f"SELECT * FROM enterprises_enterprise WHERE uscc = '{uscc}'",
+        ),
+        (
+            "name search (two words)",
+            inspector,
+            "/enterprises/?q=泉州+鸿",
+            "SELECT * FROM enterprises_enterprise WHERE UPPER(name) LIKE '%泉州%' AND UPPER(name) "
+            "LIKE '%鸿%' ORDER BY name, id LIMIT 25",
+        ),
+        (
+            "enterprise list",
+            inspector,
+            "/enterprises/",
+            "SELECT * FROM enterprises_enterprise ORDER BY name, id LIMIT 25",
+        ),
+        (
+            "enterprise page (10 visits, long history)",
+            inspector,
+            f"/enterprises/{sample.pk}/",
+            f"SELECT * FROM inspections_sitevisit WHERE enterprise_id = {sample.pk} "
+            "ORDER BY started_at DESC LIMIT 20",
+        ),
+        (
+            "API enterprises",
+            manager,
+            "/api/enterprises/",
+            "SELECT * FROM enterprises_enterprise ORDER BY name, id LIMIT 25",
+        ),
+        (
+            "enterprise portal",
+            account,
+            "/portal/",
+            f"SELECT * FROM inspections_rectificationorder WHERE enterprise_id = {account.enterprise_id}",
+        ),
     ]
     dashboard_refresh()  # the periodic job has run
     results: dict = {"size": size, "pages": {}, "jobs": {}, "explain": {}}
@@ -199,8 +271,14 @@ def measure(size: int) -> dict:
     results["jobs"]["export all enterprises (.xlsx)"] = json.loads(
         subprocess.run(
             [sys.executable, "-m", "bench.scale", "--export", str(manager.pk)],
-            cwd=ROOT, env=os.environ, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+            cwd=ROOT,
+            env=os.environ,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     results["jobs"]["import rows"] = json.loads(
         subprocess.run(
@@ -212,8 +290,14 @@ def measure(size: int) -> dict:
                 os.environ.get("BENCH_IMPORT_ROWS", "100000"),
                 str(manager.pk),
             ],
-            cwd=ROOT, env=os.environ, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+            cwd=ROOT,
+            env=os.environ,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
 
     def explain(sql: str) -> str:
@@ -223,7 +307,9 @@ def measure(size: int) -> dict:
         return " / ".join(line.strip() for line in plan if "Scan" in line)[:300]
 
     results["explain"] = {
-        "credit-code lookup": explain(f"SELECT * FROM enterprises_enterprise WHERE uscc = '{uscc}'"),
+        "credit-code lookup": explain(
+            f"SELECT * FROM enterprises_enterprise WHERE uscc = '{uscc}'"
+        ),
         "name search": explain(
             "SELECT id FROM enterprises_enterprise WHERE UPPER(name::text) LIKE UPPER('%鸿10%')"
         ),
@@ -277,7 +363,9 @@ def import_child(rows: int, manager_pk: int) -> dict:
     from govern.models import User
 
     stamp = datetime.now().strftime("%H%M%S")
-    lines = ["企业名称,统一社会信用代码,行业,区县,地址,法定代表人,位于建成区,VOCs基准排放量（吨/年）"]
+    lines = [
+        "企业名称,统一社会信用代码,行业,区县,地址,法定代表人,位于建成区,VOCs基准排放量（吨/年）"
+    ]
     for i in range(rows):
         first17 = f"9135058{stamp}{i:06d}"[:17]
         code = first17 + uscc_check_character(first17)
@@ -307,7 +395,9 @@ def report(results: list[dict]) -> str:
         cells = []
         for r in results:
             p = r["pages"][name]
-            cells.append(f"{p['ms']} ({p['baseline_ms']}, {p['ratio']}×), {p['queries']} q, {p['kb']}")
+            cells.append(
+                f"{p['ms']} ({p['baseline_ms']}, {p['ratio']}×), {p['queries']} q, {p['kb']}"
+            )
         first, last = results[0]["pages"][name]["ms"], results[-1]["pages"][name]["ms"]
         grows = "data" if len(results) > 1 and last > 2.5 * max(first, 1) else "page size"
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {grows} |")
@@ -345,7 +435,9 @@ def main() -> int:
     (out / f"scale-{datetime.now():%Y%m%d-%H%M}.md").write_text(table)
     worst = max(p["ms"] for p in results[-1]["pages"].values())
     heaviest = max(p["kb"] for p in results[-1]["pages"].values())
-    print(f"slowest page {worst} ms (target {TARGET_MS}); largest page {heaviest} KB (target {TARGET_KB})")
+    print(
+        f"slowest page {worst} ms (target {TARGET_MS}); largest page {heaviest} KB (target {TARGET_KB})"
+    )
     return 0 if worst < TARGET_MS and heaviest < TARGET_KB else 1
 
 

@@ -128,44 +128,45 @@ def tell_enterprise_order_accepted(event: inspection_events.OrderAccepted) -> No
 @_in_bureau_language
 def tell_inspectors_planned(event: inspection_events.InspectionsPlanned) -> None:
     """A draw: one notice per inspector listing their enterprises. Follow-ups: one per order and
-    inspector. In bulk either way."""
-    planned = list(
-        PlannedInspection.objects.filter(pk__in=event.planned_ids)
-        .select_related("enterprise", "order")
-        .prefetch_related("inspectors")
+    inspector. In bulk either way (a day may plan thousands of follow-ups)."""
+    planned = {
+        pk: (order_id, due, name, requirement)
+        for pk, order_id, due, name, requirement in PlannedInspection.objects.filter(
+            pk__in=event.planned_ids
+        )
         .order_by("due_date", "id")
-    )
+        .values_list("pk", "order_id", "due_date", "enterprise__name", "order__requirement")
+    }
+    assigned = PlannedInspection.inspectors.through.objects.filter(
+        plannedinspection_id__in=list(planned), user__is_active=True
+    ).values_list("plannedinspection_id", "user_id")
     url = reverse("inspections:due")
     if event.follow_up:
         notify_bulk(
             Message(
-                recipient_id=inspector.pk,
-                key=f"follow-up:{item.order_id}",
+                recipient_id=inspector,
+                key=f"follow-up:{planned[pk][0]}",
                 title=_("Follow-up inspection by %(due)s: %(enterprise)s")
-                % {"due": item.due_date.isoformat(), "enterprise": item.enterprise.name},
-                body=item.order.requirement if item.order else "",
+                % {"due": planned[pk][1].isoformat(), "enterprise": planned[pk][2]},
+                body=planned[pk][3] or "",
                 url=url,
             )
-            for item in planned
-            for inspector in item.inspectors.all()
-            if inspector.is_active
+            for pk, inspector in assigned
         )
         return
-    by_inspector: dict[int, list[PlannedInspection]] = {}
-    for item in planned:
-        for inspector in item.inspectors.all():
-            if inspector.is_active:
-                by_inspector.setdefault(inspector.pk, []).append(item)
+    by_inspector: dict[int, list[int]] = {}
+    for pk, inspector in assigned:
+        by_inspector.setdefault(inspector, []).append(pk)
     notify_bulk(
         Message(
-            recipient_id=inspector_id,
+            recipient_id=inspector,
             key=f"planned:{min(event.planned_ids)}:{len(event.planned_ids)}",
             title=_("%(count)d inspection(s) assigned to you, by %(due)s")
-            % {"count": len(items), "due": items[0].due_date.isoformat()},
-            body="\n".join(i.enterprise.name for i in items),
+            % {"count": len(items), "due": min(planned[p][1] for p in items).isoformat()},
+            body="\n".join(planned[p][2] for p in items),
             url=url,
         )
-        for inspector_id, items in by_inspector.items()
+        for inspector, items in by_inspector.items()
     )
 
 

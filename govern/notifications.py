@@ -79,7 +79,7 @@ class Message:
     level: str = Notification.Level.INFO
 
 
-BULK_BATCH = 2000
+BULK_BATCH = 5000
 
 
 def notify_bulk(messages: Iterable[Message]) -> list[int]:
@@ -97,10 +97,8 @@ def notify_bulk(messages: Iterable[Message]) -> list[int]:
     def flush() -> None:
         if not batch:
             return
-        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-        params: list = []
-        for m in batch:
-            params += [
+        values = [
+            (
                 m.recipient_id,
                 m.key[:120],
                 m.level,
@@ -108,13 +106,26 @@ def notify_bulk(messages: Iterable[Message]) -> list[int]:
                 str(m.body),
                 m.url[:300],
                 now,
-            ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (recipient_id, key, level, title, body, url, created_at) "
-                f"VALUES {placeholders} ON CONFLICT (recipient_id, key) DO NOTHING RETURNING id",
-                params,
             )
+            for m in batch
+        ]
+        columns = "recipient_id, key, level, title, body, url, created_at"
+        conflict = "ON CONFLICT (recipient_id, key) DO NOTHING RETURNING id"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Seven arrays instead of 14,000 placeholders: the statement stays small to parse.
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT * FROM unnest("
+                    "%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::text[], "
+                    f"%s::varchar[], %s::timestamptz[]) {conflict}",
+                    [list(column) for column in zip(*values, strict=True)],
+                )
+            else:
+                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(values))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict}",
+                    [value for row in values for value in row],
+                )
             created.extend(row[0] for row in cursor.fetchall())
         batch.clear()
 

@@ -3,12 +3,11 @@
 import math
 import random
 import secrets
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
@@ -511,6 +510,25 @@ def orders_mark_overdue(
     )
     marked = 0
     while True:
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                sql, params = (
+                    due.select_for_update(of=("self",), skip_locked=True)
+                    .order_by()
+                    .values("pk")[:batch]
+                    .query.sql_with_params()
+                )
+                cursor.execute(
+                    "UPDATE inspections_rectificationorder SET status = %s "
+                    f"WHERE id IN ({sql}) RETURNING id",
+                    [RectificationOrder.Status.OVERDUE, *params],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+                if not ids:
+                    return marked
+                publish(events.OrdersOverdue(order_ids=tuple(ids)))
+                marked += len(ids)
+            continue
         with transaction.atomic():
             ids = list(
                 due.select_for_update(of=("self",), skip_locked=True)
@@ -528,8 +546,13 @@ def orders_mark_overdue(
 
 def follow_ups_schedule(*, today: date | None = None, shard: int = 0, shards: int = 1) -> list[int]:
     """Plan a follow-up inspection of every overdue issued order that has none, assigned to the
-    inspectors of the visit that issued it; once per order (a unique constraint guards it)."""
+    inspectors of the visit that issued it; once per order (a unique constraint guards it).
+
+    On PostgreSQL two set-based statements do it whatever the number of orders."""
     today = today or clock.today()
+    due = add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS)
+    if connection.vendor == "postgresql":
+        return _follow_ups_sql(due=due, shard=shard, shards=shards)
     orders = list(
         _in_shard(
             RectificationOrder.objects.issued().filter(
@@ -539,49 +562,64 @@ def follow_ups_schedule(*, today: date | None = None, shard: int = 0, shards: in
             shards=shards,
         ).values_list("pk", "enterprise_id", "visit_id")
     )
-    if not orders:
-        return []
-    due = add_working_days(today, settings.GOVERN_FOLLOW_UP_WORKING_DAYS)
-    team = defaultdict(list)
-    for visit_id, user_id in SiteVisit.inspectors.through.objects.filter(
-        sitevisit_id__in={visit for _o, _e, visit in orders}
-    ).values_list("sitevisit_id", "user_id"):
-        team[visit_id].append(user_id)
     created: list[int] = []
-    for start in range(0, len(orders), 2000):
-        chunk = orders[start : start + 2000]
+    for order, enterprise, visit in orders:
         with transaction.atomic():
-            planned = PlannedInspection.objects.bulk_create(
-                [
-                    PlannedInspection(
-                        order_id=order,
-                        enterprise_id=enterprise,
-                        reason=PlannedInspection.Reason.FOLLOW_UP,
-                        due_date=due,
-                    )
-                    for order, enterprise, _visit in chunk
-                ],
-                ignore_conflicts=True,  # another run planned it meanwhile: keep that one
+            planned, is_new = PlannedInspection.objects.get_or_create(
+                order_id=order,
+                defaults={
+                    "enterprise_id": enterprise,
+                    "reason": PlannedInspection.Reason.FOLLOW_UP,
+                    "due_date": due,
+                },
             )
-            ids = dict(
-                PlannedInspection.objects.filter(
-                    order_id__in=[order for order, _e, _v in chunk], due_date=due
-                ).values_list("order_id", "pk")
+            if is_new:
+                planned.inspectors.set(SiteVisit.objects.get(pk=visit).inspectors.all())
+                created.append(planned.pk)
+    if created:
+        publish(events.InspectionsPlanned(planned_ids=tuple(created), follow_up=True))
+    return created
+
+
+def _follow_ups_sql(*, due: date, shard: int, shards: int) -> list[int]:
+    planned = PlannedInspection._meta.db_table
+    team = PlannedInspection.inspectors.through._meta.db_table
+    visit_team = SiteVisit.inspectors.through._meta.db_table
+    sharding = "AND o.enterprise_id %% %s = %s" if shards > 1 else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {planned} (enterprise_id, reason, due_date, order_id, status, created_at)
+            SELECT o.enterprise_id, %s, %s, o.id, %s, %s
+            FROM inspections_rectificationorder o
+            JOIN inspections_sitevisit v ON v.id = o.visit_id AND v.status = %s
+            WHERE o.status = %s {sharding}
+              AND NOT EXISTS (SELECT 1 FROM {planned} p WHERE p.order_id = o.id)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,
+            [
+                PlannedInspection.Reason.FOLLOW_UP,
+                due,
+                PlannedInspection.Status.PLANNED,
+                clock.now(),
+                SiteVisit.Status.SUBMITTED,
+                RectificationOrder.Status.OVERDUE,
+                *([shards, shard] if shards > 1 else []),
+            ],
+        )
+        created = [row[0] for row in cursor.fetchall()]
+        if created:
+            cursor.execute(
+                f"""
+                INSERT INTO {team} (plannedinspection_id, user_id)
+                SELECT p.id, t.user_id FROM {planned} p
+                JOIN inspections_rectificationorder o ON o.id = p.order_id
+                JOIN {visit_team} t ON t.sitevisit_id = o.visit_id
+                WHERE p.id = ANY(%s)
+                ON CONFLICT DO NOTHING
+                """,
+                [created],
             )
-            new = [ids[order] for order, _e, _v in chunk if order in ids]
-            PlannedInspection.inspectors.through.objects.bulk_create(
-                [
-                    PlannedInspection.inspectors.through(
-                        plannedinspection_id=ids[order], user_id=user
-                    )
-                    for order, _e, visit in chunk
-                    if order in ids
-                    for user in team[visit]
-                ],
-                ignore_conflicts=True,
-            )
-            if new:
-                publish(events.InspectionsPlanned(planned_ids=tuple(new), follow_up=True))
-            created.extend(new)
-            del planned
+            publish(events.InspectionsPlanned(planned_ids=tuple(created), follow_up=True))
     return created

@@ -307,6 +307,8 @@ GOVERN_REVIEW_WORKING_DAYS = 5
 # API tokens stop working this many days after they were issued (manage.py api_tokens --issue).
 GOVERN_API_TOKEN_DAYS = int(os.environ.get("GOVERN_API_TOKEN_DAYS", "90"))
 GOVERN_FOLLOW_UP_WORKING_DAYS = 5
+# Split the daily deadline job by enterprise into this many tasks for the workers to share.
+GOVERN_DAILY_JOB_SHARDS = int(os.environ.get("GOVERN_DAILY_JOB_SHARDS", "1"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
