@@ -367,7 +367,7 @@ def import_child(rows: int, manager_pk: int) -> dict:
         "企业名称,统一社会信用代码,行业,区县,地址,法定代表人,位于建成区,VOCs基准排放量（吨/年）"
     ]
     for i in range(rows):
-        first17 = f"9135058{stamp}{i:06d}"[:17]
+        first17 = f"913505{stamp}{i:05d}"
         code = first17 + uscc_check_character(first17)
         lines.append(f"导入测试{stamp}第{i}号有限公司,{code},制鞋,晋江市,工业路{i}号,陈建华,否,1.5")
     upload = SimpleUploadedFile("bench.csv", "\n".join(lines).encode())

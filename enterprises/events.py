@@ -16,6 +16,13 @@ class EnterpriseRegistered(EnterpriseEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EnterprisesImported(Event):
+    """Many enterprises were registered at once by an import."""
+
+    enterprise_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnterpriseGraded(EnterpriseEvent):
     assessment_id: int
     tier: str

@@ -192,3 +192,31 @@ class ClosureCheckForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ImportRowForm(EnterpriseForm):
+    """One import row, checked like the registration form but without a query per row: sectors,
+    districts and parks are resolved from tables loaded once, and credit-code uniqueness is checked
+    for the whole file at once (``importing.validate_rows``)."""
+
+    REFERENCE_FIELDS = ("sector", "district", "park")
+
+    def __init__(self, *args, references: dict[str, dict[int, object]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.REFERENCE_FIELDS:
+            model_field = self.fields[name]
+            rows = references[name]
+            self.fields[name] = forms.TypedChoiceField(
+                label=model_field.label,
+                required=model_field.required,
+                choices=[("", "")] + [(str(pk), str(pk)) for pk in rows],
+                coerce=lambda value, rows=rows: rows[int(value)],
+                empty_value=None,
+            )
+
+    def _get_validation_exclusions(self):
+        # The references come from the loaded tables, so they exist: no query to check them.
+        return super()._get_validation_exclusions() | set(self.REFERENCE_FIELDS)
+
+    def validate_unique(self):
+        """Checked for all rows at once by the import."""

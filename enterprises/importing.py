@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,9 +23,9 @@ from govern.events import publish
 from govern.exports import FORMULA_START
 
 from .events import ImportQueued
-from .forms import EnterpriseForm
+from .forms import ImportRowForm
 from .models import District, Enterprise, ImportJob, IndustrialPark, Sector
-from .services import enterprise_register
+from .services import REGISTRY_FIELDS, Registration, enterprise_register_many, uscc_accept
 from .validators import normalize_uscc
 
 
@@ -270,23 +271,44 @@ def reference_lookup(model) -> dict[str, object]:
     return lookup
 
 
+@dataclass
+class PreparedRow:
+    """A checked row, ready to register."""
+
+    data: dict
+    uscc: str
+    override_reason: str
+
+
 def validate_rows(
     rows: list[dict[str, str]], *, by, progress: Callable[[int], None] | None = None
-) -> tuple[ImportReport, list[EnterpriseForm]]:
-    """Check every row like the registration form does; ``progress`` hears how many were checked."""
+) -> tuple[ImportReport, list[PreparedRow | None]]:
+    """Check every row like the registration form does, without a query per row.
+
+    The registration form's own fields check each value (so the messages are the form's), the model's
+    validators check what the model adds (bounds, control characters), sectors, districts and parks
+    come from tables loaded once, and credit codes already registered are found in one query.
+    ``progress`` hears how many rows were checked.
+    """
     references = {
         "sector": reference_lookup(Sector),
         "district": reference_lookup(District),
         "park": reference_lookup(IndustrialPark),
     }
+    by_pk = {name: {item.pk: item for item in refs.values()} for name, refs in references.items()}
     registered = set(
         Enterprise.objects.filter(
             uscc__in={normalize_uscc(r.get("uscc", "")) for r in rows}
         ).values_list("uscc", flat=True)
     )
+    fields = ImportRowForm(user=by, references=by_pk).fields  # stateless: reused for every row
+    may_override = roles.is_manager(by)
+    model_exclusions = [
+        f.name for f in Enterprise._meta.fields if f.name not in REGISTRY_FIELDS
+    ] + list(ImportRowForm.REFERENCE_FIELDS)
     report = ImportReport(rows=[])
+    prepared: list[PreparedRow | None] = []
     first_row_of: dict[str, int] = {}
-    forms = []
     for number, row in enumerate(rows, start=2):
         data, errors = row_to_form_data(row, references=references)
         result = RowResult(
@@ -295,12 +317,29 @@ def validate_rows(
             uscc=normalize_uscc(row.get("uscc", "")),
             errors=errors,
         )
-        form = EnterpriseForm(data=data, user=by)
-        if not form.is_valid():
-            for name, messages in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                result.errors.extend(f"{label}: {m}" if label else m for m in messages)
-        elif result.uscc in registered:
+        cleaned = {}
+        for name, form_field in fields.items():
+            try:
+                cleaned[name] = form_field.clean(
+                    form_field.widget.value_from_datadict(data, {}, name)
+                )
+            except ValidationError as error:
+                result.errors.extend(f"{form_field.label}: {m}" for m in error.messages)
+        override = str(data.get("uscc_override_reason", "")) if may_override else ""
+        if "uscc" in cleaned:
+            try:
+                cleaned["uscc"] = uscc_accept(code=cleaned["uscc"], by=by, override_reason=override)
+            except ValidationError as error:
+                result.errors.extend(f"{fields['uscc'].label}: {m}" for m in error.messages)
+        registry = {f: cleaned[f] for f in REGISTRY_FIELDS if f in cleaned}
+        if not result.errors:
+            try:
+                Enterprise(uscc=cleaned["uscc"], **registry).clean_fields(exclude=model_exclusions)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    label = fields[name].label if name in fields else ""
+                    result.errors.extend(f"{label}: {m}" if label else m for m in messages)
+        if not result.errors and result.uscc in registered:
             result.errors.append(_("An enterprise with this credit code is already registered."))
         if result.uscc and result.uscc in first_row_of:
             result.errors.append(
@@ -308,43 +347,56 @@ def validate_rows(
             )
         first_row_of.setdefault(result.uscc, number)
         report.rows.append(result)
-        forms.append(form)
+        prepared.append(
+            None if result.errors else PreparedRow(registry, cleaned["uscc"], override.strip())
+        )
         if progress and len(report.rows) % PROGRESS_EVERY == 0:
             progress(len(report.rows))
     if progress:
         progress(len(report.rows))
-    return report, forms
+    return report, prepared
 
 
 def register_rows(
-    report: ImportReport, forms: list[EnterpriseForm], *, by, file_name: str, skip_bad_rows: bool
+    report: ImportReport,
+    prepared: list[PreparedRow | None],
+    *,
+    by,
+    file_name: str,
+    skip_bad_rows: bool,
 ) -> ImportReport:
-    """Register the valid rows in one transaction: all of them, or (unless skipping) none."""
+    """Register the valid rows in one transaction: all of them, or (unless skipping) none.
+
+    Bulk inserts (``enterprise_register_many``); a credit code registered by someone else meanwhile
+    refuses the whole file, or, when skipping bad rows, just that row."""
     if report.bad_rows and not skip_bad_rows:
         return report
+    good = [(result, row) for result, row in zip(report.rows, prepared, strict=True) if row]
     with transaction.atomic():
-        for result, form in zip(report.rows, forms, strict=True):
-            if not result.ok:
-                continue
-            try:
-                with transaction.atomic():
-                    enterprise = enterprise_register(
-                        data=form.registry_data(),
-                        uscc=form.cleaned_data["uscc"],
-                        uscc_override_reason=form.data.get("uscc_override_reason", ""),
-                        by=by,
-                        reason=_("Imported from %(file)s, row %(row)d")
-                        % {"file": file_name, "row": result.number},
-                    )
-            except ApplicationError as error:
-                result.errors.append(str(error.message))
-                if not skip_bad_rows:
-                    transaction.set_rollback(True)
-                    for row in report.rows:
-                        row.enterprise_id = None
-                    return report
+        outcome = enterprise_register_many(
+            rows=[
+                Registration(
+                    data=row.data,
+                    uscc=row.uscc,
+                    uscc_override_reason=row.override_reason,
+                    reason=_("Imported from %(file)s, row %(row)d")
+                    % {"file": file_name, "row": result.number},
+                )
+                for result, row in good
+            ],
+            by=by,
+            skip_taken=skip_bad_rows,
+        )
+        for (result, _row), made in zip(good, outcome, strict=True):
+            if isinstance(made, int):
+                result.enterprise_id = made
             else:
-                result.enterprise_id = enterprise.pk
+                result.errors.append(made)
+        if report.bad_rows and not skip_bad_rows:
+            transaction.set_rollback(True)
+            for row in report.rows:
+                row.enterprise_id = None
+            return report
         report.committed = True
     return report
 

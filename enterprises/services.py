@@ -1,6 +1,7 @@
 """Writes to the registry and the lifecycle: every state change goes through these functions."""
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -137,6 +138,85 @@ def enterprise_register(
         inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise.pk))
         publish(events.EnterpriseRegistered(enterprise_id=enterprise.pk, by_id=by.pk))
     return enterprise
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One enterprise to register in bulk: checked data (``importing.validate_rows`` checks it)."""
+
+    data: Mapping[str, Any]
+    uscc: str
+    reason: str
+    uscc_override_reason: str = ""
+
+
+def enterprise_register_many(
+    *, rows: list[Registration], by, skip_taken: bool = False, batch: int = 2000
+) -> list[int | str]:
+    """Register many checked enterprises at once (an import): bulk inserts of the enterprises and their
+    first log entries, one schedule update per batch, one event for all. For each row, the new id, or
+    (with ``skip_taken``) the reason it was refused: a credit code registered meanwhile. Without
+    ``skip_taken`` such a code refuses everything (InvalidInput), so nothing is half-imported."""
+    _require(roles.is_staff_role(by))
+    outcome: list[int | str] = []
+    taken_message = _("An enterprise with this credit code is already registered.")
+    with transaction.atomic():
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            taken = set(
+                Enterprise.objects.filter(uscc__in=[r.uscc for r in chunk]).values_list(
+                    "uscc", flat=True
+                )
+            )
+            if taken and not skip_taken:
+                raise InvalidInput(
+                    _("Credit code %(code)s was registered meanwhile; nothing was imported.")
+                    % {"code": sorted(taken)[0]},
+                    field="file",
+                )
+            fresh = [r for r in chunk if r.uscc not in taken]
+            now = clock.now()
+            try:
+                with transaction.atomic():  # a savepoint: a registration racing this one wins
+                    created = Enterprise.objects.bulk_create(
+                        [
+                            Enterprise(
+                                uscc=r.uscc,
+                                uscc_override_reason=r.uscc_override_reason,
+                                created_at=now,
+                                **{f: r.data[f] for f in REGISTRY_FIELDS if f in r.data},
+                            )
+                            for r in fresh
+                        ]
+                    )
+            except IntegrityError as error:
+                raise InvalidInput(
+                    _("A credit code of this file was registered meanwhile; import it again."),
+                    field="file",
+                ) from error
+            TransitionLog.objects.bulk_create(
+                [
+                    TransitionLog(
+                        enterprise=enterprise,
+                        transition="register",
+                        from_state="",
+                        to_state=State.REGISTERED,
+                        actor=by,
+                        reason=r.reason,
+                        created_at=now,
+                    )
+                    for enterprise, r in zip(created, fresh, strict=True)
+                ]
+            )
+            ids = {r.uscc: e.pk for e, r in zip(created, fresh, strict=True)}
+            inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk__in=ids.values()))
+            outcome.extend(ids.get(r.uscc, taken_message) for r in chunk)
+        publish(
+            events.EnterprisesImported(
+                enterprise_ids=tuple(i for i in outcome if isinstance(i, int)), by_id=by.pk
+            )
+        )
+    return outcome
 
 
 def enterprise_update(*, enterprise: Enterprise, data: Mapping[str, Any], by) -> Enterprise:

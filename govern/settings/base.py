@@ -254,7 +254,7 @@ GOVERN_SMS_BACKEND = os.environ.get("GOVERN_SMS_BACKEND", "govern.sms.ConsoleBac
 GOVERN_SMS_FILE_PATH = os.environ.get("GOVERN_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log"))
 
 # Largest enterprise import accepted, in bytes.
-GOVERN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+GOVERN_IMPORT_MAX_BYTES = 20 * 1024 * 1024  # 100,000 rows of CSV are about 12 MB
 GOVERN_IMPORT_MAX_ROWS = 100_000
 # Files with more rows than this are imported by a worker, with a progress page.
 GOVERN_IMPORT_INLINE_ROWS = 200
