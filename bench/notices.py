@@ -93,6 +93,7 @@ def make_orders(count: int) -> list[int]:
                     note="喷漆房门窗敞开，活性炭三个月未更换",
                 )
                 RectificationOrder.objects.create(
+                    issued_at=timezone.now(),
                     enterprise=enterprise,
                     visit=visit,
                     finding=result,

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +51,10 @@ def all_open_querysets() -> dict[str, QuerySet]:
         "order": RectificationOrder.objects.active().select_related(
             "enterprise__district", "visit"
         ),
-        "task": RemediationTask.objects.exclude(status=RemediationTask.Status.ACCEPTED)
-        .exclude(plan__enterprise__state__in=[State.CLOSED, State.RELOCATED])
-        .select_related("plan__enterprise__district"),
+        # Open tasks (a closure cancels its enterprise's; a relocated enterprise keeps its own).
+        "task": RemediationTask.objects.filter(
+            status__in=RemediationTask.OPEN_STATUSES
+        ).select_related("plan__enterprise__district"),
         "milestone": RelocationMilestone.objects.filter(
             actual_date__isnull=True,
             planned_date__isnull=False,
@@ -175,8 +176,9 @@ def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
     return items
 
 
-# Paging in the database: one UNION ALL of (kind, id, due) over the kinds, ordered by due date, so a page
-# costs the same with 300 or 300,000 open deadlines; only the page's rows are then loaded.
+# Paging in the database: each kind is read in due-date order from its partial index (a range scan that
+# stops after the page), the kinds are merged here, and only the page's rows are then loaded; so a page
+# costs the same with 300 or 300,000 open deadlines.
 
 KIND_ORDER = {
     kind: index for index, kind in enumerate(("closure", "milestone", "order", "review", "task"))
@@ -212,8 +214,8 @@ def _parts(
     state: str | None,
     today: date,
     after: Cursor | None = None,
-) -> list[QuerySet]:
-    parts = []
+) -> dict[str, QuerySet]:
+    parts = {}
     for name, qs in querysets.items():
         if kind and name != kind:
             continue
@@ -234,34 +236,35 @@ def _parts(
                 )
             else:
                 qs = qs.filter(**{f"{due}__gt": after.due})
-        parts.append(
-            qs.annotate(
-                row_kind=Value(name, output_field=CharField()),
-                row_order=Value(KIND_ORDER[name], output_field=IntegerField()),
-                row_due=F(due),
-            ).values_list("row_kind", "pk", "row_due", "row_order")
-        )
+        parts[name] = qs
     return parts
 
 
-def _union(parts: list[QuerySet]) -> QuerySet | None:
-    if not parts:
-        return None
-    first, *rest = parts
-    return first.union(*rest, all=True) if rest else first
+def _first_rows(parts: dict[str, QuerySet], limit: int) -> list[tuple[date, int, int, str]]:
+    """The first ``limit`` (due, kind order, id, kind) over the kinds: each kind's first ``limit`` in
+    index order, merged."""
+    rows: list[tuple[date, int, int, str]] = []
+    for name, qs in parts.items():
+        due = DUE_FIELD[name]
+        rows.extend(
+            (day, KIND_ORDER[name], pk, name)
+            for pk, day in qs.order_by(due, "pk").values_list("pk", due)[:limit]
+        )
+    rows.sort()
+    return rows[:limit]
 
 
 def _hydrate(rows, *, for_staff: bool) -> list[DeadlineItem]:
-    """The page's (kind, id) rows as items, in the same order: one query per kind present."""
+    """The page's rows as items, in the same order: one query per kind present."""
     wanted: dict[str, list[int]] = defaultdict(list)
-    for kind, pk, *_rest in rows:
+    for _due, _order, pk, kind in rows:
         wanted[kind].append(pk)
     base = all_open_querysets()
     loaded = {}
     for kind, pks in wanted.items():
         for item in _items(kind, base[kind].filter(pk__in=pks), for_staff=for_staff):
             loaded[(kind, item.pk)] = item
-    return [loaded[(kind, pk)] for kind, pk, *_rest in rows if (kind, pk) in loaded]
+    return [loaded[(kind, pk)] for _due, _order, pk, kind in rows if (kind, pk) in loaded]
 
 
 class DeadlineList:
@@ -273,36 +276,30 @@ class DeadlineList:
         self.filters = {"kind": kind, "district": district, "state": state, "today": self.today}
         self.for_staff = roles.is_staff_role(user)
 
-    def _union(self, after: Cursor | None = None) -> QuerySet | None:
-        return _union(_parts(open_querysets(user=self.user), after=after, **self.filters))
+    def _parts(self, after: Cursor | None = None) -> dict[str, QuerySet]:
+        return _parts(open_querysets(user=self.user), after=after, **self.filters)
 
     def count(self) -> int:
-        union = self._union()
-        return union.count() if union is not None else 0
+        return sum(qs.count() for qs in self._parts().values())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
-        union = self._union()
-        if union is None:
-            return []
-        rows = union.order_by("row_due", "row_order", "pk")[index]
-        if isinstance(index, slice):
-            return _hydrate(list(rows), for_staff=self.for_staff)
-        return _hydrate([rows], for_staff=self.for_staff)[0]
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        rows = _first_rows(self._parts(), stop)[start:stop]
+        return _hydrate(rows, for_staff=self.for_staff)
 
     def page_after(
         self, cursor: Cursor | None, size: int
     ) -> tuple[list[DeadlineItem], Cursor | None]:
         """A keyset page: the ``size`` items after ``cursor``, and the cursor of the next page."""
-        union = self._union(after=cursor)
-        if union is None:
-            return [], None
-        rows = list(union.order_by("row_due", "row_order", "pk")[: size + 1])
+        rows = _first_rows(self._parts(after=cursor), size + 1)
         more = len(rows) > size
         rows = rows[:size]
-        following = Cursor(rows[-1][2], rows[-1][0], rows[-1][1]) if more and rows else None
+        following = Cursor(rows[-1][0], rows[-1][3], rows[-1][2]) if more and rows else None
         return _hydrate(rows, for_staff=self.for_staff), following
 
     def iterate(self, chunk: int = 2000):

@@ -19,17 +19,30 @@ from govern.decorators import staff_required
 from inspections import selectors as inspection_selectors
 from notices import selectors as notice_selectors
 
+HISTORY_SHOWN = 30
+
 
 @login_required
 def enterprise_detail_view(request, pk: int):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     allowed, blocked = selectors.transition_actions(enterprise=enterprise, user=request.user)
+    # A long history is shown from its latest entries; the whole of it on request.
+    everything = request.GET.get("history") == "all"
+    timeline = selectors.enterprise_timeline(enterprise=enterprise)
+    timeline_count = timeline.count()
+    if not everything and timeline_count > HISTORY_SHOWN:
+        timeline = timeline.order_by("-created_at", "-id")[:HISTORY_SHOWN][::-1]
+    notices = notice_selectors.notice_list(user=request.user).filter(enterprise=enterprise)
+    orders = inspection_selectors.order_list(user=request.user).filter(enterprise=enterprise)
     return render(
         request,
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
-            "timeline": selectors.enterprise_timeline(enterprise=enterprise),
+            "timeline": timeline,
+            "timeline_count": timeline_count,
+            "history_shown": HISTORY_SHOWN,
+            "everything": everything,
             "assessment": enterprise.assessments.select_related("assessed_by").first(),
             "tasks": enterprise.remediation_tasks(),
             "actions": allowed,
@@ -37,12 +50,9 @@ def enterprise_detail_view(request, pk: int):
             "visits": inspection_selectors.visit_list(user=request.user).filter(
                 enterprise=enterprise
             )[:20],
-            "orders": inspection_selectors.order_list(user=request.user).filter(
-                enterprise=enterprise
-            ),
-            "notices": notice_selectors.notice_list(user=request.user).filter(
-                enterprise=enterprise
-            ),
+            # Open orders always; closed ones and notices from the latest, whole on request.
+            "orders": orders if everything else orders.exclude(status="accepted")[:HISTORY_SHOWN],
+            "notices": notices if everything else notices[:HISTORY_SHOWN],
             "can_issue_grading_notice": roles.is_staff_role(request.user)
             and notice_selectors.grading_batch_candidates().filter(pk=enterprise.pk).exists(),
             "relocation": selectors.relocation_of(enterprise=enterprise),

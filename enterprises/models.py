@@ -13,7 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from govern import clock, roles
 from govern import validators as text
 from govern.audit import AppendOnlyModel
-from govern.models import ACCEPTED, DeadlineMixin, UploadedFileBase
+from govern.models import ACCEPTED, CANCELLED, CLOSED_STATUSES, DeadlineMixin, UploadedFileBase
 
 
 class ReferenceData(models.Model):
@@ -186,14 +186,12 @@ def has_remediation_tasks(enterprise: "Enterprise") -> bool:
 
 
 def all_remediation_tasks_accepted(enterprise: "Enterprise") -> bool:
-    return (
-        not enterprise.remediation_tasks().exclude(status=RemediationTask.Status.ACCEPTED).exists()
-    )
+    return not enterprise.remediation_tasks().exclude(status__in=CLOSED_STATUSES).exists()
 
 
 def no_open_rectification_orders(enterprise: "Enterprise") -> bool:
     # Orders live in the inspections app (a layer above); only the accepted ones are closed.
-    return not enterprise.rectification_orders.exclude(status=ACCEPTED).exists()
+    return not enterprise.rectification_orders.exclude(status__in=CLOSED_STATUSES).exists()
 
 
 def has_relocation_park(enterprise: "Enterprise") -> bool:
@@ -313,6 +311,7 @@ class Enterprise(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["district", "state"], name="enterprise_district_state"),
             models.Index(fields=["sector", "tier"], name="enterprise_sector_tier"),
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -530,6 +529,9 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
         OPEN = "open", _("open")
         SUBMITTED = "submitted", _("evidence submitted")
         ACCEPTED = ACCEPTED, _("accepted")
+        CANCELLED = CANCELLED, _("cancelled (enterprise closed)")
+
+    OPEN_STATUSES = (Status.OPEN, Status.SUBMITTED)
 
     plan = models.ForeignKey(
         RemediationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks"
@@ -553,6 +555,13 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
         ordering = ["deadline", "id"]
         verbose_name = _("remediation task")
         verbose_name_plural = _("remediation tasks")
+        indexes = [
+            models.Index(
+                fields=["deadline", "id"],
+                name="task_open_by_deadline",
+                condition=models.Q(status__in=["open", "submitted"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()} · {self.deadline}"
@@ -568,6 +577,10 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.OPEN)
     def reject(self):
+        pass
+
+    @transition(field=status, source=[Status.OPEN, Status.SUBMITTED], target=Status.CANCELLED)
+    def cancel(self):
         pass
 
 
@@ -639,6 +652,13 @@ class RelocationMilestone(models.Model):
         ordering = ["kind"]
         verbose_name = _("relocation milestone")
         verbose_name_plural = _("relocation milestones")
+        indexes = [
+            models.Index(
+                fields=["planned_date", "id"],
+                name="milestone_open_by_date",
+                condition=models.Q(actual_date__isnull=True),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "kind"], name="one_milestone_of_each_kind")
         ]
@@ -698,6 +718,13 @@ class ClosureRecord(models.Model):
     class Meta:
         verbose_name = _("closure record")
         verbose_name_plural = _("closure records")
+        indexes = [
+            models.Index(
+                fields=["deadline", "id"],
+                name="closure_open_by_deadline",
+                condition=models.Q(verified_on__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.enterprise)

@@ -534,6 +534,11 @@ def enterprise_close(
             [ClosureCheck(closure=closure, item=item) for item in ClosureCheck.Item],
             ignore_conflicts=True,
         )
+        # Nothing is asked of a closed enterprise any more: its open tasks are cancelled (its orders
+        # by the inspections app, which hears EnterpriseClosed), so no deadline keeps escalating.
+        RemediationTask.objects.filter(
+            plan__enterprise=locked, status__in=RemediationTask.OPEN_STATUSES
+        ).update(status=RemediationTask.Status.CANCELLED)
         opened["closure"] = closure
 
     return _transition(
@@ -770,6 +775,8 @@ def task_evidence_received(*, task: RemediationTask) -> RemediationTask:
     """Evidence arrived for the task (the evidence app calls this): it awaits review."""
     with transaction.atomic():
         locked = _locked_task(task)
+        if locked.status == RemediationTask.Status.CANCELLED:
+            raise TransitionConflict(_("This item was cancelled when the enterprise was closed."))
         if locked.status == RemediationTask.Status.ACCEPTED:
             raise TransitionConflict(
                 _("This item is already accepted; no more evidence is needed.")

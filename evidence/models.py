@@ -98,6 +98,18 @@ class EvidenceSubmission(TargetMixin):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("evidence submission")
         verbose_name_plural = _("evidence submissions")
+        indexes = [
+            models.Index(
+                fields=["review_due", "id"],
+                name="evidence_pending_by_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="evidence_pending_by_submission",
+                condition=Q(status="pending"),
+            ),
+        ]
         constraints = [
             exactly_one_target("evidence_exactly_one_target"),
             models.UniqueConstraint(

@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from govern import clock
 
-# The status every task and order ends in when its evidence is accepted: the one meaning of "done".
+# The status every task and order ends in when its evidence is accepted: the one meaning of "done";
+# and the status of one whose enterprise was closed before it was done (it is no longer asked for).
 ACCEPTED = "accepted"
+CANCELLED = "cancelled"
+CLOSED_STATUSES = (ACCEPTED, CANCELLED)
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13912345678.")
@@ -137,9 +140,14 @@ class DeadlineMixin:
         return self.status == ACCEPTED
 
     @property
+    def is_closed(self) -> bool:
+        """Accepted, or cancelled with its enterprise: nothing is asked for any more."""
+        return self.status in CLOSED_STATUSES
+
+    @property
     def days_left(self) -> int:
         return (self.deadline - clock.today()).days
 
     @property
     def is_overdue(self) -> bool:
-        return not self.is_accepted and self.days_left < 0
+        return not self.is_closed and self.days_left < 0

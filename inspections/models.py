@@ -9,7 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from enterprises.models import Enterprise, Sector
 from govern import clock
 from govern.audit import AppendOnlyModel
-from govern.models import ACCEPTED, DeadlineMixin, UploadedFileBase
+from govern.models import ACCEPTED, CANCELLED, DeadlineMixin, UploadedFileBase
 
 
 class ChecklistTemplate(models.Model):
@@ -301,7 +301,7 @@ class VisitAddendum(AppendOnlyModel):
 class RectificationOrderQuerySet(models.QuerySet):
     def issued(self) -> "RectificationOrderQuerySet":
         """Orders whose visit record was submitted: drafted orders are not issued to anyone yet."""
-        return self.filter(visit__status=SiteVisit.Status.SUBMITTED)
+        return self.filter(issued_at__isnull=False)
 
     def active(self) -> "RectificationOrderQuerySet":
         """Issued orders not yet accepted."""
@@ -314,6 +314,7 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
         EVIDENCE_SUBMITTED = "evidence_submitted", _("evidence submitted")
         ACCEPTED = ACCEPTED, _("accepted")
         OVERDUE = "overdue", _("overdue")
+        CANCELLED = CANCELLED, _("cancelled (enterprise closed)")
 
     ACTIVE_STATUSES = (Status.OPEN, Status.EVIDENCE_SUBMITTED, Status.OVERDUE)
 
@@ -348,6 +349,8 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="closed_orders",
     )
+    # Set when the visit record is submitted (the order reaches the enterprise); empty in a draft.
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -365,6 +368,17 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
         ordering = ["deadline", "id"]
         verbose_name = _("rectification order")
         verbose_name_plural = _("rectification orders")
+        indexes = [
+            # The deadline list and the daily job: open orders by due date, an index range scan.
+            models.Index(
+                fields=["deadline", "id"],
+                name="order_open_by_deadline",
+                condition=models.Q(
+                    status__in=["open", "evidence_submitted", "overdue"], issued_at__isnull=False
+                ),
+            ),
+            models.Index(fields=["enterprise", "status"], name="order_enterprise_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.deadline}"
@@ -391,4 +405,8 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
 
     @transition(field=status, source=Status.OVERDUE, target=Status.OPEN)
     def reopen(self):
+        pass
+
+    @transition(field=status, source=list(ACTIVE_STATUSES), target=Status.CANCELLED)
+    def cancel(self):
         pass

@@ -289,6 +289,7 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
         locked.status = SiteVisit.Status.SUBMITTED
         locked.submitted_at = now
         locked.save()
+        locked.orders.update(issued_at=now)  # its orders now reach the enterprise
         if locked.planned_id:
             PlannedInspection.objects.filter(pk=locked.planned_id).update(
                 status=PlannedInspection.Status.DONE
@@ -430,6 +431,8 @@ def order_evidence_received(*, order: RectificationOrder) -> RectificationOrder:
     """Evidence arrived for the order: it awaits review (whether it was open or overdue)."""
     with transaction.atomic():
         locked = _locked_order(order)
+        if locked.status == RectificationOrder.Status.CANCELLED:
+            raise TransitionConflict(_("This item was cancelled when the enterprise was closed."))
         if locked.status == RectificationOrder.Status.ACCEPTED:
             raise TransitionConflict(
                 _("This item is already accepted; no more evidence is needed.")
@@ -623,3 +626,16 @@ def _follow_ups_sql(*, due: date, shard: int, shards: int) -> list[int]:
             )
             publish(events.InspectionsPlanned(planned_ids=tuple(created), follow_up=True))
     return created
+
+
+def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:
+    """A closure was ordered: the enterprise's open orders are cancelled (recorded as closed by the
+    closure) and its planned inspections dropped, so nothing keeps escalating or spawning visits."""
+    now = clock.now()
+    cancelled = RectificationOrder.objects.filter(
+        enterprise_id=enterprise_id, status__in=RectificationOrder.ACTIVE_STATUSES
+    ).update(status=RectificationOrder.Status.CANCELLED, closed_at=now, closed_by=by)
+    PlannedInspection.objects.filter(
+        enterprise_id=enterprise_id, status=PlannedInspection.Status.PLANNED
+    ).update(status=PlannedInspection.Status.CANCELLED)
+    return cancelled

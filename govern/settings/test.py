@@ -6,7 +6,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/govern
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
+from .base import BASE_DIR, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests call services directly; tasks run eagerly unless a test starts a real worker.
@@ -21,3 +21,4 @@ DEBUG = False
 # Lockouts are tested on purpose (tests/test_security.py); elsewhere a wrong password is just wrong.
 AXES_ENABLED = True
 GOVERN_SMS_BACKEND = "govern.sms.LocmemBackend"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects the folder

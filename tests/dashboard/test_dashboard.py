@@ -48,6 +48,7 @@ def city(manager, inspector):
         ended_at=timezone.now(),
     )
     RectificationOrder.objects.create(
+        issued_at=timezone.now(),
         enterprise=graded,
         visit=visit,
         requirement="整改",
