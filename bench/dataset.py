@@ -298,6 +298,7 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
                             enterprise_id=e.pk,
                             visit_id=vid,
                             requirement="含VOCs物料桶加盖密封，设置专用密闭储存间",
+                            issued_at=ended_at,
                             legal_basis="《中华人民共和国大气污染防治法》第四十五条",
                             deadline=deadline,
                             status=status,

@@ -128,12 +128,9 @@ def measure(size: int) -> dict:
     open_orders = "status IN ('open', 'evidence_submitted', 'overdue')"
     union = f"""
         SELECT 'order', o.id, o.deadline FROM inspections_rectificationorder o
-          JOIN inspections_sitevisit v ON v.id = o.visit_id
-          WHERE o.{open_orders} AND v.status = 'submitted'
+          WHERE o.{open_orders} AND o.issued_at IS NOT NULL
         UNION ALL SELECT 'task', t.id, t.deadline FROM enterprises_remediationtask t
-          JOIN enterprises_remediationplan p ON p.id = t.plan_id
-          JOIN enterprises_enterprise e ON e.id = p.enterprise_id
-          WHERE t.status <> 'accepted' AND e.state NOT IN ('closed', 'relocated')
+          WHERE t.status IN ('open', 'submitted')
         UNION ALL SELECT 'milestone', m.id, m.planned_date FROM enterprises_relocationmilestone m
           WHERE m.actual_date IS NULL AND m.planned_date IS NOT NULL
         UNION ALL SELECT 'closure', c.id, c.deadline FROM enterprises_closurerecord c
@@ -142,6 +139,21 @@ def measure(size: int) -> dict:
           WHERE s.status = 'pending' AND s.review_due IS NOT NULL
     """
     deep_due = (today + timedelta(days=30)).isoformat()
+    # What the page does, by hand: each kind's first 25 by due date from its index, merged.
+    per_kind = f"""
+        SELECT * FROM (
+          (SELECT 'order' AS k, id, deadline AS d FROM inspections_rectificationorder
+             WHERE {open_orders} AND issued_at IS NOT NULL ORDER BY deadline, id LIMIT 25)
+          UNION ALL (SELECT 'task', id, deadline FROM enterprises_remediationtask
+             WHERE status IN ('open', 'submitted') ORDER BY deadline, id LIMIT 25)
+          UNION ALL (SELECT 'milestone', id, planned_date FROM enterprises_relocationmilestone
+             WHERE actual_date IS NULL ORDER BY planned_date, id LIMIT 25)
+          UNION ALL (SELECT 'closure', id, deadline FROM enterprises_closurerecord
+             WHERE verified_on IS NULL ORDER BY deadline, id LIMIT 25)
+          UNION ALL (SELECT 'review', id, review_due FROM evidence_evidencesubmission
+             WHERE status = 'pending' ORDER BY review_due, id LIMIT 25)
+        ) d ORDER BY d, k, id LIMIT 25
+    """
     targets = [
         (
             "deadlines page (staff)",

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -231,8 +231,12 @@ def _parts(
             if KIND_ORDER[name] > KIND_ORDER[after.kind]:
                 qs = qs.filter(**{f"{due}__gte": after.due})
             elif name == after.kind:
-                qs = qs.filter(
-                    Q(**{f"{due}__gt": after.due}) | Q(**{due: after.due, "pk__gt": after.pk})
+                # A row comparison, so the (due, id) index serves the keyset directly.
+                table = qs.model._meta.db_table
+                column = qs.model._meta.get_field(due).column
+                qs = qs.extra(
+                    where=[f'("{table}"."{column}", "{table}"."id") > (%s, %s)'],
+                    params=[after.due, after.pk],
                 )
             else:
                 qs = qs.filter(**{f"{due}__gt": after.due})

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
+import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,21 +40,42 @@ class Sheet:
 
 
 def write_workbook(sheets: Sequence[Sheet], target) -> None:
-    """Write the sheets into ``target`` (a file) in openpyxl's write-only mode: rows go to disk as
-    they come, so a 100,000-row export needs constant memory."""
-    wb = Workbook(write_only=True)
+    """Write the sheets into ``target`` (a file) with XlsxWriter in constant-memory mode: each row is
+    written to disk as it comes (no shared-string table in memory), so a 100,000-row export needs the
+    same memory as a 100-row one. Text is never turned into formulas or links."""
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "in_memory": False,
+        },
+    )
+    bold = workbook.add_format({"bold": True})
     for sheet in sheets:
-        ws = wb.create_sheet(title=str(sheet.title)[:31])
+        ws = workbook.add_worksheet(_sheet_name(str(sheet.title)))
         headers = [safe_cell(str(h)) for h in sheet.headers]
-        for index, header in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = max(
-                10, min(40, len(header) * 2 + 4)
-            )
-        ws.freeze_panes = "A2"
-        ws.append(headers)
-        for row in sheet.rows:
-            ws.append([safe_cell(v) for v in row])
-    wb.save(target)
+        for index, header in enumerate(headers):
+            ws.set_column(index, index, max(10, min(40, len(header) * 2 + 4)))
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, headers, bold)
+        for number, row in enumerate(sheet.rows, start=1):
+            for column, value in enumerate(row):
+                cell = safe_cell(value)
+                if cell is None:
+                    continue
+                if isinstance(cell, str):
+                    ws.write_string(number, column, cell)
+                else:
+                    ws.write(number, column, cell)
+    workbook.close()
+
+
+def _sheet_name(title: str) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of []:*?/\\."""
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:

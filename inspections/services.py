@@ -35,6 +35,7 @@ from .models import (
 )
 
 UNGRADED = "-"  # the pool key of enterprises not yet graded
+EVENT_BATCH = 5000  # ids per event of a bulk step, so a receiver's queries stay bounded
 
 
 def _require(allowed: bool) -> None:
@@ -624,7 +625,9 @@ def _follow_ups_sql(*, due: date, shard: int, shards: int) -> list[int]:
                 """,
                 [created],
             )
-            publish(events.InspectionsPlanned(planned_ids=tuple(created), follow_up=True))
+            for start in range(0, len(created), EVENT_BATCH):  # bounded events for the receivers
+                chunk = tuple(created[start : start + EVENT_BATCH])
+                publish(events.InspectionsPlanned(planned_ids=chunk, follow_up=True))
     return created
 
 
