@@ -73,6 +73,7 @@ def deadline_list_view(request):
             "districts": District.objects.all(),
             "today": today,
             "query": query.urlencode(),
+            "capped": page.paginator.count >= selectors.COUNT_CAP,
             "calendar_warning": coverage_warning(today)
             if roles.is_staff_role(request.user)
             else "",

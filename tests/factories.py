@@ -64,6 +64,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Enterprise
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"泉州测试企业{n}有限公司")
     uscc = factory.LazyFunction(valid_uscc)
