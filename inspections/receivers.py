@@ -14,5 +14,5 @@ from .services import obligations_cancel_for_closure
 
 @subscribe(EnterpriseClosed, in_transaction=True)
 def cancel_obligations(event: EnterpriseClosed) -> None:
-    by = User.objects.filter(pk=event.by_id).first()
+    by = User.objects.filter(pk=event.by_id).first() if event.by_id is not None else None
     obligations_cancel_for_closure(enterprise_id=event.enterprise_id, by=by)
