@@ -31,3 +31,33 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError()
+
+
+def append_only_trigger(table: str):
+    """A migration operation that makes PostgreSQL refuse UPDATE and DELETE of a table's rows."""
+    from django.db import migrations
+
+    create = f"""
+    CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION '{table} is append-only';
+    END;
+    $$ LANGUAGE plpgsql;
+    CREATE TRIGGER {table}_append_only
+        BEFORE UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
+    """
+    drop = f"""
+    DROP TRIGGER IF EXISTS {table}_append_only ON {table};
+    DROP FUNCTION IF EXISTS {table}_append_only();
+    """
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop)
+
+    return migrations.RunPython(forwards, backwards)
