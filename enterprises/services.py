@@ -787,16 +787,22 @@ def task_evidence_received(*, task: RemediationTask) -> RemediationTask:
     return locked
 
 
+def _task_under_review(task: RemediationTask, by) -> RemediationTask:
+    """The task, locked, refusing unless it has evidence awaiting review."""
+    _require(roles.is_staff_role(by))
+    locked = _locked_task(task)
+    if locked.status != RemediationTask.Status.SUBMITTED:
+        raise TransitionConflict(
+            _("This task is %(status)s and has no evidence awaiting review.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
 def task_accept(*, task: RemediationTask, by) -> RemediationTask:
     """The task's evidence was accepted: the task is done and part of the record."""
-    _require(roles.is_staff_role(by))
     with transaction.atomic():
-        locked = _locked_task(task)
-        if locked.status != RemediationTask.Status.SUBMITTED:
-            raise TransitionConflict(
-                _("This task is %(status)s and has no evidence awaiting review.")
-                % {"status": locked.get_status_display()}
-            )
+        locked = _task_under_review(task, by)
         locked.accept()
         locked.save()
         publish(
@@ -809,14 +815,8 @@ def task_accept(*, task: RemediationTask, by) -> RemediationTask:
 
 def task_reject(*, task: RemediationTask, by) -> RemediationTask:
     """The task's evidence was rejected: the task is open again."""
-    _require(roles.is_staff_role(by))
     with transaction.atomic():
-        locked = _locked_task(task)
-        if locked.status != RemediationTask.Status.SUBMITTED:
-            raise TransitionConflict(
-                _("This task is %(status)s and has no evidence awaiting review.")
-                % {"status": locked.get_status_display()}
-            )
+        locked = _task_under_review(task, by)
         locked.reject()
         locked.save()
     return locked
