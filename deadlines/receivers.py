@@ -61,6 +61,20 @@ def _tell(
     return notify_all(recipients=people, key=key, title=title, body=body, url=url, level=level)
 
 
+def _tell_enterprise(enterprise_id: int, **message) -> int:
+    """Tell the enterprise's own accounts."""
+    return _tell(recipients.enterprise_accounts(enterprise_id), **message)
+
+
+def tells(event_type):
+    """Subscribe a handler (after commit) that writes its messages in the bureau's language."""
+
+    def register(handler):
+        return subscribe(event_type)(_in_bureau_language(handler))
+
+    return register
+
+
 def _in_bureau_language(handler):
     """Write the message in the bureau's language whatever language the actor's request used."""
 
@@ -75,20 +89,18 @@ def _in_bureau_language(handler):
 # Rectification orders and inspections
 
 
-@subscribe(inspection_events.OrderIssued)
-@_in_bureau_language
+@tells(inspection_events.OrderIssued)
 def tell_enterprise_order_issued(event: inspection_events.OrderIssued) -> None:
     order = RectificationOrder.objects.get(pk=event.order_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"order-issued:{order.pk}",
         title=_("New rectification order, due %(due)s") % {"due": order.deadline.isoformat()},
         body=order.requirement,
     )
 
 
-@subscribe(inspection_events.OrdersOverdue)
-@_in_bureau_language
+@tells(inspection_events.OrdersOverdue)
 def tell_enterprises_orders_overdue(event: inspection_events.OrdersOverdue) -> None:
     """One notice per overdue order to its enterprise's accounts; in bulk (the daily job may mark
     thousands at once)."""
@@ -112,20 +124,18 @@ def tell_enterprises_orders_overdue(event: inspection_events.OrdersOverdue) -> N
     )
 
 
-@subscribe(inspection_events.OrderAccepted)
-@_in_bureau_language
+@tells(inspection_events.OrderAccepted)
 def tell_enterprise_order_accepted(event: inspection_events.OrderAccepted) -> None:
     order = RectificationOrder.objects.get(pk=event.order_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"order-accepted:{order.pk}",
         title=_("Rectification order accepted"),
         body=order.requirement,
     )
 
 
-@subscribe(inspection_events.InspectionsPlanned)
-@_in_bureau_language
+@tells(inspection_events.InspectionsPlanned)
 def tell_inspectors_planned(event: inspection_events.InspectionsPlanned) -> None:
     """A draw: one notice per inspector listing their enterprises. Follow-ups: one per order and
     inspector. In bulk either way (a day may plan thousands of follow-ups)."""
@@ -173,47 +183,43 @@ def tell_inspectors_planned(event: inspection_events.InspectionsPlanned) -> None
 # The lifecycle
 
 
-@subscribe(enterprise_events.RemediationStarted)
-@_in_bureau_language
+@tells(enterprise_events.RemediationStarted)
 def tell_enterprise_remediation_started(event: enterprise_events.RemediationStarted) -> None:
     tasks = RemediationTask.objects.filter(plan__enterprise_id=event.enterprise_id).order_by(
         "deadline", "id"
     )
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"remediation-started:{event.enterprise_id}:{tasks.count()}",
         title=_("Remediation started: %(count)d task(s) to complete") % {"count": tasks.count()},
         body="\n".join(f"{t.deadline.isoformat()} {t.description}" for t in tasks),
     )
 
 
-@subscribe(enterprise_events.RemediationTaskAccepted)
-@_in_bureau_language
+@tells(enterprise_events.RemediationTaskAccepted)
 def tell_enterprise_task_accepted(event: enterprise_events.RemediationTaskAccepted) -> None:
     task = RemediationTask.objects.get(pk=event.task_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"task-accepted:{task.pk}",
         title=_("Remediation task accepted"),
         body=task.description,
     )
 
 
-@subscribe(enterprise_events.EnterpriseCertifiedCompliant)
-@_in_bureau_language
+@tells(enterprise_events.EnterpriseCertifiedCompliant)
 def tell_enterprise_compliant(event: enterprise_events.EnterpriseCertifiedCompliant) -> None:
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"compliant:{event.enterprise_id}:{clock.today().isoformat()}",
         title=_("Your enterprise was certified compliant"),
     )
 
 
-@subscribe(enterprise_events.RelocationOrdered)
-@_in_bureau_language
+@tells(enterprise_events.RelocationOrdered)
 def tell_enterprise_relocation_ordered(event: enterprise_events.RelocationOrdered) -> None:
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"relocation-ordered:{event.project_id}",
         level=Notification.Level.ESCALATION,
         title=_("Relocation into an industrial park ordered"),
@@ -221,22 +227,20 @@ def tell_enterprise_relocation_ordered(event: enterprise_events.RelocationOrdere
     )
 
 
-@subscribe(enterprise_events.RelocationCompleted)
-@_in_bureau_language
+@tells(enterprise_events.RelocationCompleted)
 def tell_enterprise_relocated(event: enterprise_events.RelocationCompleted) -> None:
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"relocated:{event.enterprise_id}:{event.park_id}",
         title=_("Relocation confirmed"),
     )
 
 
-@subscribe(enterprise_events.EnterpriseClosed)
-@_in_bureau_language
+@tells(enterprise_events.EnterpriseClosed)
 def tell_enterprise_closed(event: enterprise_events.EnterpriseClosed) -> None:
     closure = ClosureRecord.objects.get(pk=event.closure_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"closed:{closure.pk}",
         level=Notification.Level.ESCALATION,
         title=_("Closure ordered: shut down by %(due)s")
@@ -271,8 +275,7 @@ def _evidence_reviewers(submission: EvidenceSubmission) -> list[User]:
     return people or list(recipients.inspectors())
 
 
-@subscribe(evidence_events.EvidenceSubmitted)
-@_in_bureau_language
+@tells(evidence_events.EvidenceSubmitted)
 def tell_inspectors_evidence_submitted(event: evidence_events.EvidenceSubmitted) -> None:
     submission = EvidenceSubmission.objects.select_related(
         "order", "task__plan__created_by", "enterprise"
@@ -291,12 +294,11 @@ def tell_inspectors_evidence_submitted(event: evidence_events.EvidenceSubmitted)
     )
 
 
-@subscribe(evidence_events.EvidenceRejected)
-@_in_bureau_language
+@tells(evidence_events.EvidenceRejected)
 def tell_enterprise_evidence_rejected(event: evidence_events.EvidenceRejected) -> None:
     submission = EvidenceSubmission.objects.get(pk=event.submission_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"evidence-rejected:{submission.pk}",
         level=Notification.Level.REMINDER,
         title=_("Evidence v%(version)d rejected: please resubmit")
@@ -305,8 +307,7 @@ def tell_enterprise_evidence_rejected(event: evidence_events.EvidenceRejected) -
     )
 
 
-@subscribe(evidence_events.ExtensionRequested)
-@_in_bureau_language
+@tells(evidence_events.ExtensionRequested)
 def tell_managers_extension_requested(event: evidence_events.ExtensionRequested) -> None:
     extension = DeadlineExtension.objects.select_related("enterprise").get(pk=event.extension_id)
     _tell(
@@ -322,8 +323,7 @@ def tell_managers_extension_requested(event: evidence_events.ExtensionRequested)
     )
 
 
-@subscribe(evidence_events.ExtensionDecided)
-@_in_bureau_language
+@tells(evidence_events.ExtensionDecided)
 def tell_enterprise_extension_decided(event: evidence_events.ExtensionDecided) -> None:
     extension = DeadlineExtension.objects.get(pk=event.extension_id)
     title = (
@@ -335,8 +335,8 @@ def tell_enterprise_extension_decided(event: evidence_events.ExtensionDecided) -
             extension.requested_deadline if event.approved else extension.current_deadline
         ).isoformat()
     }
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"extension-decided:{extension.pk}",
         title=title,
         body=extension.decision_comment,
@@ -346,12 +346,11 @@ def tell_enterprise_extension_decided(event: evidence_events.ExtensionDecided) -
 # Notices
 
 
-@subscribe(notice_events.NoticeIssued)
-@_in_bureau_language
+@tells(notice_events.NoticeIssued)
 def tell_enterprise_notice_issued(event: notice_events.NoticeIssued) -> None:
     notice = Notice.objects.get(pk=event.notice_id)
-    _tell(
-        recipients.enterprise_accounts(event.enterprise_id),
+    _tell_enterprise(
+        event.enterprise_id,
         key=f"notice:{notice.pk}",
         title=_("Notice served: %(number)s %(kind)s")
         % {"number": notice.number, "kind": notice.get_kind_display()},
