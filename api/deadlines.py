@@ -1,9 +1,11 @@
 """API for the deadline list, notifications and the dashboard figures."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -65,7 +67,11 @@ class DeadlineListView(APIView):
             Pagination.page_size
         )
         cursor = selectors.Cursor.parse(params.get("cursor"))
-        if cursor is None and params.get("cursor") is None:
+        if cursor is None and params.get("cursor") is not None:
+            raise ValidationError(
+                {"cursor": [_("Use the cursor from a previous response's next link.")]}
+            )
+        if cursor is None:
             # A page number (OFFSET): fine for the first pages a person opens; the next link
             # switches to the keyset cursor.
             page = int_param(params.get("page"), maximum=MAX_PAGE) or 1

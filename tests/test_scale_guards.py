@@ -83,6 +83,8 @@ def test_deadlines_are_paged_soonest_first_and_the_api_cursor_walks_each_once(cl
     assert len(seen) == len(set(seen)) == 60
     dues = [RectificationOrder.objects.get(pk=pk).deadline for _k, pk in seen]
     assert dues == sorted(dues)
+    bad = client.get(reverse("api:deadlines") + "?cursor=2026-13-01.order.1")
+    assert bad.status_code == 400 and "cursor" in bad.json()
 
 
 @pytest.mark.django_db
