@@ -2,16 +2,19 @@
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from enterprises import selectors, services
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import (
     CRITERION_MAX,
+    MAX_TPA,
     ClosureCheck,
     ClosureRecord,
     Criterion,
@@ -19,17 +22,22 @@ from enterprises.models import (
     Enterprise,
     GradingAssessment,
     IndustrialPark,
+    ReductionBasis,
     RelocationMilestone,
     RelocationProject,
     RemediationPlan,
     RemediationTask,
+    ScatteredCluster,
     State,
     Tier,
     TierPolicy,
+    TierPolicyVersion,
     TransitionLog,
 )
-from govern import roles
+from enterprises.parks import park_fill, suitable_parks
+from govern import clock, roles
 from govern.errors import PermissionDenied
+from govern.params import int_param
 
 from .common import NOT_BLANK, files_of
 
@@ -55,16 +63,26 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "district_name",
             "state",
             "tier",
-            "relocation_park",
-            "achieved_voc_reduction_tpa",
+            "governance_path",
+            "path_override_reason",
+            "relocation_project",
+            "verified_voc_reduction_tpa",
+            "reduction_basis",
+            "reduction_reference",
+            "built_up_exit_on",
             "created_at",
             "updated_at",
         )
         read_only_fields = (
             "state",
             "tier",
-            "relocation_park",
-            "achieved_voc_reduction_tpa",
+            "governance_path",
+            "path_override_reason",
+            "relocation_project",
+            "verified_voc_reduction_tpa",
+            "reduction_basis",
+            "reduction_reference",
+            "built_up_exit_on",
             "created_at",
             "updated_at",
         )
@@ -98,11 +116,26 @@ class TransitionLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TransitionLog
-        fields = ("id", "transition", "from_state", "to_state", "actor", "reason", "created_at")
+        fields = (
+            "id",
+            "transition",
+            "from_state",
+            "to_state",
+            "actor",
+            "reason",
+            "override_reason",
+            "created_at",
+        )
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, validators=[NOT_BLANK])
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Required (managers only) for a step off the path the tier policy set.",
+    )
     expected_state = serializers.ChoiceField(choices=State.choices, required=False)
 
 
@@ -111,9 +144,11 @@ class RelocationInputSerializer(ReasonSerializer):
 
 
 class CertifyInputSerializer(ReasonSerializer):
-    achieved_voc_reduction_tpa = serializers.DecimalField(
-        max_digits=10, decimal_places=3, min_value=0, required=False
+    verified_voc_reduction_tpa = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=0, max_value=MAX_TPA
     )
+    reduction_basis = serializers.ChoiceField(choices=ReductionBasis.choices)
+    reduction_reference = serializers.CharField(max_length=200, validators=[NOT_BLANK])
 
 
 class GradeInputSerializer(ReasonSerializer):
@@ -138,6 +173,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "suggested_tier",
             "tier",
             "override_reason",
+            "policy_version",
+            "governance_path",
             "assessed_by",
             "assessed_at",
         )
@@ -198,11 +235,24 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class RelocationProjectSerializer(serializers.ModelSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
+    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     progress = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = RelocationProject
-        fields = ("id", "enterprise", "target_park", "created_at", "progress", "milestones")
+        fields = (
+            "id",
+            "enterprise",
+            "cluster",
+            "members",
+            "target_park",
+            "created_at",
+            "completed_at",
+            "cancelled_at",
+            "cancel_reason",
+            "progress",
+            "milestones",
+        )
 
 
 class MilestoneDoneSerializer(serializers.Serializer):
@@ -240,6 +290,52 @@ class DistrictTargetSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return services.district_target_set(by=self.context["request"].user, **validated_data)
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    plots_taken = serializers.SerializerMethodField()
+    plots_incoming = serializers.SerializerMethodField()
+    fill_percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndustrialPark
+        fields = (
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "district",
+            "district_name",
+            "is_chemical_park",
+            "is_petrochemical_base",
+            "accepts_hazardous_chemicals",
+            "accepted_sectors",
+            "capacity_plots",
+            "capacity_area_m2",
+            "plots_taken",
+            "plots_incoming",
+            "fill_percent",
+        )
+
+    def _fill(self, park):
+        return self.context["fill"][park.pk]
+
+    def get_plots_taken(self, park) -> int:
+        return self._fill(park).plots_taken
+
+    def get_plots_incoming(self, park) -> int:
+        return self._fill(park).plots_incoming
+
+    def get_fill_percent(self, park) -> int | None:
+        return self._fill(park).percent
+
+
+class PolicyImpactSerializer(serializers.Serializer):
+    changes = serializers.ListField(child=serializers.DictField())
+    path_moves = serializers.IntegerField()
+    reschedules = serializers.IntegerField()
+    suggestion_changes = serializers.IntegerField()
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -313,6 +409,26 @@ class EnterpriseViewSet(
             ).data
         )
 
+    @extend_schema(responses=ParkSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="suitable-parks",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def suitable_parks(self, request, pk=None):
+        """The parks this enterprise may move into now (sector, hazardous-chemical and capacity
+        rules)."""
+        enterprise = self.get_object()
+        return Response(
+            ParkSerializer(
+                suitable_parks(enterprises=[enterprise]),
+                many=True,
+                context={"fill": park_fill()},
+            ).data
+        )
+
     transition_grade = _transition_action("grade", GradeInputSerializer)
     transition_start_remediation = _transition_action("start_remediation", ReasonSerializer)
     transition_certify_compliant = _transition_action("certify_compliant", CertifyInputSerializer)
@@ -336,6 +452,29 @@ class TierPolicyViewSet(
     def perform_update(self, serializer):
         serializer.instance = services.tier_policy_update(
             policy=serializer.instance, data=serializer.validated_data, by=self.request.user
+        )
+
+    @extend_schema(request=TierPolicySerializer, responses=PolicyImpactSerializer)
+    @action(detail=True, methods=["post"])
+    def preview(self, request, pk=None):
+        """What a PATCH with this body would change and how many enterprises it would move."""
+        if not roles.is_manager(request.user):
+            raise PermissionDenied()
+        policy = self.get_object()
+        data = TierPolicySerializer(policy, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        impact = services.tier_policy_impact(policy=policy, data=data.validated_data)
+        return Response(
+            PolicyImpactSerializer(
+                {
+                    "changes": [
+                        {**c, "old": str(c["old"]), "new": str(c["new"])} for c in impact.changes
+                    ],
+                    "path_moves": impact.path_moves,
+                    "reschedules": impact.reschedules,
+                    "suggestion_changes": impact.suggestion_changes,
+                }
+            ).data
         )
 
 
@@ -408,10 +547,8 @@ class RelocationProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            RelocationProject.objects.filter(
-                enterprise__in=selectors.enterprise_list(user=self.request.user)
-            )
-            .prefetch_related("milestones")
+            selectors.relocation_projects_visible(user=self.request.user)
+            .prefetch_related("milestones", "members")
             .order_by("id")
         )
 
@@ -422,7 +559,7 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, views
 
     def get_queryset(self):
         return RelocationMilestone.objects.filter(
-            project__enterprise__in=selectors.enterprise_list(user=self.request.user)
+            project__in=selectors.relocation_projects_visible(user=self.request.user)
         ).order_by("id")
 
     def perform_update(self, serializer):
@@ -504,3 +641,121 @@ class DistrictTargetViewSet(
     serializer_class = DistrictTargetSerializer
     queryset = DistrictTarget.objects.order_by("year", "district_id")
     filterset_fields = ("year", "district")
+
+
+# --- parks, clusters, policy versions, the built-up-area exit list --------------------------------
+
+
+class ParkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Industrial parks with the rules of what they accept and how full they are."""
+
+    serializer_class = ParkSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return IndustrialPark.objects.select_related("district").prefetch_related(
+            "accepted_sectors"
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "fill": park_fill()}
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ScatteredCluster
+        fields = ("id", "name", "district", "description", "members", "created_at")
+        read_only_fields = ("created_at",)
+        extra_kwargs = {"name": {"validators": []}}  # the service reports a taken name
+
+    def create(self, validated_data):
+        return services.cluster_create(data=validated_data, by=self.context["request"].user)
+
+
+class ConsolidateInputSerializer(ReasonSerializer):
+    park = serializers.PrimaryKeyRelatedField(queryset=IndustrialPark.objects.all())
+
+
+class ClusterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Clusters of scattered small enterprises (散乱污); staff only."""
+
+    serializer_class = ClusterSerializer
+    filterset_fields = ("district",)
+
+    def get_queryset(self):
+        if not roles.is_staff_role(self.request.user):
+            return ScatteredCluster.objects.none()
+        return ScatteredCluster.objects.prefetch_related("members").order_by("name", "id")
+
+    @extend_schema(request=ConsolidateInputSerializer, responses=RelocationProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def consolidate(self, request, pk=None):
+        """Move the cluster's operating members into a park as one project (managers)."""
+        cluster = self.get_object()
+        data = ConsolidateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("expected_state", None)
+        project = services.cluster_consolidate(cluster=cluster, by=request.user, **values)
+        return Response(RelocationProjectSerializer(project).data, status=201)
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.display_name", default=None)
+
+    class Meta:
+        model = TierPolicyVersion
+        fields = ("id", "number", "policies", "changes", "moved", "created_by", "created_at")
+
+
+class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PolicyVersionSerializer
+    queryset = TierPolicyVersion.objects.select_related("created_by").order_by("-number")
+    filter_backends = []
+
+
+class ExitRowSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(source="enterprise.pk")
+    name = serializers.CharField(source="enterprise.name")
+    district = serializers.IntegerField(source="enterprise.district_id")
+    sector = serializers.IntegerField(source="enterprise.sector_id")
+    handles_hazardous_chemicals = serializers.BooleanField(
+        source="enterprise.handles_hazardous_chemicals"
+    )
+    decision = serializers.CharField()
+    stage = serializers.CharField()
+    due_year = serializers.IntegerField()
+    left_on = serializers.DateField(source="enterprise.built_up_exit_on")
+    status = serializers.CharField()
+
+
+class BuiltUpExitView(APIView):
+    """The built-up-area exit list (managers): ?district=, ?left=1 for those still to leave."""
+
+    @extend_schema(
+        responses=ExitRowSerializer(many=True),
+        parameters=[
+            OpenApiParameter("district", int, required=False),
+            OpenApiParameter("left", str, required=False, enum=["1"]),
+        ],
+    )
+    def get(self, request):
+        if not roles.is_manager(request.user):
+            raise PermissionDenied()
+        district = request.query_params.get("district")
+        if district and int_param(district) is None:
+            raise ValidationError({"district": [_("Choose a district by its number.")]})
+        rows = selectors.built_up_exit_list(
+            user=request.user,
+            today=clock.today(),
+            filters={"district": int_param(district), "left": request.query_params.get("left")},
+        )
+        return Response(ExitRowSerializer(rows, many=True).data)

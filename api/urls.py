@@ -34,6 +34,11 @@ router.register("milestones", enterprises.MilestoneViewSet, basename="milestone"
 router.register("closures", enterprises.ClosureViewSet, basename="closure")
 router.register("closure-checks", enterprises.ClosureCheckViewSet, basename="closure-check")
 router.register("district-targets", enterprises.DistrictTargetViewSet, basename="district-target")
+router.register("parks", enterprises.ParkViewSet, basename="park")
+router.register("clusters", enterprises.ClusterViewSet, basename="cluster")
+router.register(
+    "tier-policy-versions", enterprises.PolicyVersionViewSet, basename="tier-policy-version"
+)
 router.register("visits", inspections.VisitViewSet, basename="visit")
 router.register("rectification-orders", inspections.OrderViewSet, basename="rectification-order")
 router.register("inspections-due", inspections.DueViewSet, basename="inspection-due")
@@ -53,6 +58,7 @@ docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]
 urlpatterns = [
     path("", include(router.urls)),
     path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadlines"),
+    path("built-up-exit/", enterprises.BuiltUpExitView.as_view(), name="built-up-exit"),
     path("dashboard/", deadlines.DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

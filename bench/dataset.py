@@ -50,6 +50,8 @@ from govern.models import User  # noqa: E402
 from govern.workdays import add_working_days  # noqa: E402
 from inspections.models import ChecklistTemplate, RectificationOrder, SiteVisit  # noqa: E402
 
+PATHS = {"A": "upgrade", "B": "remediate", "C": "relocate", "D": "close"}
+
 STATE_WEIGHTS = {
     State.REGISTERED: 8,
     State.GRADED: 30,
@@ -175,12 +177,14 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
                 treatment_facilities="",
                 state=state,
                 tier=tier,
-                achieved_voc_reduction_tpa=(
+                governance_path=PATHS.get(tier, ""),
+                verified_voc_reduction_tpa=(
                     (baseline * Decimal("0.2")).quantize(Decimal("0.001"))
                     if state == State.COMPLIANT
                     else None
                 ),
-                relocation_park=rng.choice(parks) if state == State.RELOCATING else None,
+                reduction_basis="test_report" if state == State.COMPLIANT else "",
+                reduction_reference="bench" if state == State.COMPLIANT else "",
                 created_at=created,
                 updated_at=created,
             )
@@ -379,6 +383,9 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
                 target_park=rng.choice(parks),
                 created_by_id=managers[0],
                 created_at=e.created_at + timedelta(days=40),
+                completed_at=e.created_at + timedelta(days=400)
+                if e.state == State.RELOCATED
+                else None,
             )
         )
         done = 7 if e.state == State.RELOCATED else rng.randint(0, 6)
@@ -395,6 +402,11 @@ def generate(*, enterprises: int, seed: int = 7, log=print) -> dict:
                 )
             )
     copy_rows(RelocationProject, projects)
+    with connection.cursor() as cursor:  # each mover points at its project
+        cursor.execute(
+            "UPDATE enterprises_enterprise e SET relocation_project_id = p.id"
+            " FROM enterprises_relocationproject p WHERE p.enterprise_id = e.id"
+        )
     counts["milestones"] = copy_rows(RelocationMilestone, milestones)
     closure_id = next_id(ClosureRecord)
     counts["closures"] = copy_rows(

@@ -15,11 +15,14 @@ from enterprises.models import (
     DistrictTarget,
     Enterprise,
     RelocationProject,
+    RemediationTask,
     Sector,
     State,
     Tier,
     TransitionLog,
 )
+from enterprises.parks import park_fill
+from enterprises.selectors import built_up_exit_left, built_up_exit_queryset
 from inspections.selectors import enterprises_with_next_inspection
 
 UNGRADED = "-"
@@ -40,6 +43,18 @@ class ProjectRow:
     total: int
 
 
+@dataclass
+class ParkRow:
+    """A park's fill as the dashboard shows it."""
+
+    park_name: str
+    district_name: str
+    plots: int | None
+    taken: int
+    incoming: int
+    percent: int | None
+
+
 # The dashboard lists the relocation projects furthest behind; the rest are one click away.
 PROJECTS_SHOWN = 25
 
@@ -58,7 +73,10 @@ class Dashboard:
     by_sector_tier: dict = field(default_factory=dict)  # (sector_id, tier or "-") -> n
     projects: list = field(default_factory=list)
     overdue: dict = field(default_factory=dict)  # (kind, district_id) -> n
-    achieved: dict = field(default_factory=dict)  # district_id -> t/a
+    achieved: dict = field(default_factory=dict)  # district_id -> verified t/a
+    declared: dict = field(default_factory=dict)  # district_id -> t/a the plans expect this year
+    exit_left: dict = field(default_factory=dict)  # district_id -> built-up-area exits left
+    parks: list = field(default_factory=list)  # [ParkRow]
     targets: dict = field(default_factory=dict)  # district_id -> t/a
     trend: list = field(default_factory=list)  # [(month date, {state: n}, reduction)]
 
@@ -102,6 +120,9 @@ class Dashboard:
             "project_total": self.project_total,
             "overdue": [[k, d, n] for (k, d), n in self.overdue.items()],
             "achieved": [[d, str(v)] for d, v in self.achieved.items()],
+            "declared": [[d, str(v)] for d, v in self.declared.items()],
+            "exit_left": [[d, n] for d, n in self.exit_left.items()],
+            "parks": [vars(p) for p in self.parks],
             "targets": [[d, str(v)] for d, v in self.targets.items()],
             "trend": [[m.isoformat(), c, str(r)] for m, c, r in self.trend],
         }
@@ -122,6 +143,9 @@ class Dashboard:
             projects=[ProjectRow(**p) for p in data["projects"]],
             overdue={(k, d): n for k, d, n in data["overdue"]},
             achieved={d: Decimal(v) for d, v in data["achieved"]},
+            declared={d: Decimal(v) for d, v in data.get("declared", [])},
+            exit_left={d: n for d, n in data.get("exit_left", [])},
+            parks=[ParkRow(**p) for p in data.get("parks", [])],
             targets={d: Decimal(v) for d, v in data["targets"]},
             trend=[(date.fromisoformat(m), c, Decimal(r)) for m, c, r in data["trend"]],
         )
@@ -130,8 +154,8 @@ class Dashboard:
 def relocation_projects():
     """Relocation projects under way, with milestones done and in all."""
     return (
-        RelocationProject.objects.filter(enterprise__state=State.RELOCATING)
-        .select_related("enterprise", "enterprise__district", "target_park")
+        RelocationProject.objects.filter(completed_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("enterprise", "enterprise__district", "target_park", "cluster")
         .annotate(
             done=Count("milestones", filter=Q(milestones__actual_date__isnull=False)),
             total=Count("milestones"),
@@ -174,7 +198,7 @@ def dashboard(*, user, year: int | None = None, today: date | None = None) -> Da
     board.projects = [
         ProjectRow(
             enterprise_id=p.enterprise_id,
-            enterprise_name=p.enterprise.name,
+            enterprise_name=str(p.cluster) if p.cluster_id else p.enterprise.name,
             district_name=str(p.enterprise.district),
             park_name=str(p.target_park),
             done=p.done,
@@ -193,7 +217,7 @@ def dashboard(*, user, year: int | None = None, today: date | None = None) -> Da
         enterprises.filter(state=State.COMPLIANT)
         .filter(Exists(became.filter(to_state=State.COMPLIANT)))
         .values("district_id")
-        .annotate(t=Sum("achieved_voc_reduction_tpa"))
+        .annotate(t=Sum("verified_voc_reduction_tpa"))
     )
     closed = (
         enterprises.filter(state=State.CLOSED)
@@ -208,6 +232,32 @@ def dashboard(*, user, year: int | None = None, today: date | None = None) -> Da
     board.targets = dict(
         DistrictTarget.objects.filter(year=year).values_list("district_id", "voc_reduction_tpa")
     )
+    # Declared: what the plans' tasks due this year expect (cancelled tasks promise nothing).
+    for row in (
+        RemediationTask.objects.filter(deadline__year=year)
+        .exclude(status=RemediationTask.Status.CANCELLED)
+        .values("plan__enterprise__district_id")
+        .annotate(t=Sum("expected_voc_reduction_tpa"))
+    ):
+        board.declared[row["plan__enterprise__district_id"]] = row["t"] or ZERO
+    board.exit_left = dict(
+        built_up_exit_left(built_up_exit_queryset(user=user))
+        .order_by()
+        .values("district_id")
+        .annotate(n=Count("id"))
+        .values_list("district_id", "n")
+    )
+    board.parks = [
+        ParkRow(
+            park_name=str(f.park),
+            district_name=str(f.park.district),
+            plots=f.park.capacity_plots,
+            taken=f.plots_taken,
+            incoming=f.plots_incoming,
+            percent=f.percent,
+        )
+        for f in park_fill().values()
+    ]
 
     board.trend = monthly_trend(today=today)
     return board
@@ -231,7 +281,7 @@ DISTRICT_PATH = {
     "inspection": "district_id",
     "order": "enterprise__district_id",
     "task": "plan__enterprise__district_id",
-    "milestone": "project__enterprise__district_id",
+    "milestone": "project__enterprise__district_id",  # a cluster's, by its lead
 }
 
 
@@ -251,7 +301,7 @@ def monthly_trend(*, today: date, months: int = 12) -> list:
         first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
     start = timezone.make_aware(datetime.combine(first, time.min))
     reduction = Case(
-        When(to_state=State.COMPLIANT, then=F("enterprise__achieved_voc_reduction_tpa")),
+        When(to_state=State.COMPLIANT, then=F("enterprise__verified_voc_reduction_tpa")),
         When(to_state=State.CLOSED, then=F("enterprise__baseline_voc_tpa")),
         default=Value(ZERO),
         output_field=DecimalField(max_digits=12, decimal_places=3),

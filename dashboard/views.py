@@ -73,12 +73,29 @@ def _tables(board) -> dict:
         overdue_rows.append((d, cells))
     reduction_rows = []
     for d in board.districts:
-        achieved, target = board.achieved.get(d.pk, Decimal("0")), board.targets.get(d.pk)
-        share = round(100 * achieved / target) if target else None
+        verified, target = board.achieved.get(d.pk, Decimal("0")), board.targets.get(d.pk)
+        declared = board.declared.get(d.pk, Decimal("0"))
+        share = round(100 * verified / target) if target else None
         reduction_rows.append(
-            (d, achieved, target, share, _list_url(district=d.pk, state=State.COMPLIANT))
+            (
+                d,
+                declared,
+                verified,
+                target,
+                share,
+                _list_url(district=d.pk, state=State.COMPLIANT),
+            )
         )
+    exit_rows = [
+        (
+            d,
+            board.exit_left.get(d.pk, 0),
+            f"{reverse('enterprises:built-up-exit')}?district={d.pk}&left=1",
+        )
+        for d in board.districts
+    ]
     return {
+        "exit_rows": exit_rows,
         "states": states,
         "tiers": tiers,
         "state_rows": state_rows,
@@ -116,10 +133,10 @@ def dashboard_view(request):
     )
     reduction_chart = bar_chart(
         [
-            Bar(str(d), (float(achieved), float(target or 0)), url)
-            for d, achieved, target, _s, url in tables["reduction_rows"]
+            Bar(str(d), (float(declared), float(verified), float(target or 0)), url)
+            for d, declared, verified, target, _s, url in tables["reduction_rows"]
         ],
-        series=(_("achieved"), _("target")),
+        series=(_("declared"), _("verified"), _("target")),
         width=760,
     )
     return render(
@@ -163,10 +180,29 @@ def dashboard_export_view(request):
         ),
         Sheet(
             _("VOC reduction %(year)d") % {"year": board.year},
-            [_("District"), _("Achieved (t/a)"), _("Target (t/a)"), _("Share (%)")],
             [
-                [str(d), float(a), float(tg) if tg is not None else None, s]
-                for d, a, tg, s, _u in t["reduction_rows"]
+                _("District"),
+                _("Declared (t/a)"),
+                _("Verified (t/a)"),
+                _("Target (t/a)"),
+                _("Share verified (%)"),
+            ],
+            [
+                [str(d), float(dc), float(a), float(tg) if tg is not None else None, s]
+                for d, dc, a, tg, s, _u in t["reduction_rows"]
+            ],
+        ),
+        Sheet(
+            _("Built-up-area exits left"),
+            [_("District"), _("Enterprises left")],
+            [[str(d), n] for d, n, _u in t["exit_rows"]],
+        ),
+        Sheet(
+            _("Park fill"),
+            [_("Park"), _("District"), _("Plots"), _("In the park"), _("Moving in"), _("Fill (%)")],
+            [
+                [p.park_name, p.district_name, p.plots, p.taken, p.incoming, p.percent]
+                for p in board.parks
             ],
         ),
         Sheet(

@@ -14,7 +14,6 @@ from enterprises.models import (
     Enterprise,
     RelocationMilestone,
     RemediationTask,
-    State,
 )
 from evidence.models import EvidenceSubmission
 from govern import clock, roles
@@ -39,10 +38,13 @@ PORTAL = "/portal/"
 ENTERPRISE_PATH = {
     "order": "enterprise",
     "task": "plan__enterprise",
-    "milestone": "project__enterprise",
+    "milestone": "project__enterprise",  # the lead (reminders go to it)
     "closure": "enterprise",
     "review": "enterprise",
 }
+
+# Who sees an item: every member of a consolidated cluster sees the milestones they share.
+SCOPE_PATH = {**ENTERPRISE_PATH, "milestone": "project__members"}
 
 
 def all_open_querysets() -> dict[str, QuerySet]:
@@ -55,10 +57,12 @@ def all_open_querysets() -> dict[str, QuerySet]:
         "task": RemediationTask.objects.filter(
             status__in=RemediationTask.OPEN_STATUSES
         ).select_related("plan__enterprise__district"),
+        # Milestones of moves under way (a completed or cancelled project asks nothing more).
         "milestone": RelocationMilestone.objects.filter(
             actual_date__isnull=True,
             planned_date__isnull=False,
-            project__enterprise__state=State.RELOCATING,
+            project__completed_at__isnull=True,
+            project__cancelled_at__isnull=True,
         ).select_related("project__enterprise__district"),
         "closure": ClosureRecord.objects.filter(
             verified_on__isnull=True, deadline__isnull=False
@@ -72,7 +76,7 @@ def all_open_querysets() -> dict[str, QuerySet]:
 def open_querysets(*, user) -> dict[str, QuerySet]:
     """Open items per kind, of the enterprises the user may see."""
     return {
-        kind: roles.scope_to_user(qs, user, enterprise_field=ENTERPRISE_PATH[kind])
+        kind: roles.scope_to_user(qs, user, enterprise_field=SCOPE_PATH[kind])
         for kind, qs in all_open_querysets().items()
     }
 

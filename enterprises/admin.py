@@ -85,7 +85,9 @@ class EnterpriseAdmin(admin.ModelAdmin):
     readonly_fields = (
         "state",
         "tier",
-        "relocation_park",
+        "governance_path",
+        "path_override_reason",
+        "relocation_project",
         "lifecycle_links",
         "created_at",
         "updated_at",

@@ -11,7 +11,9 @@ from .models import (
     Criterion,
     Enterprise,
     IndustrialPark,
+    ReductionBasis,
     RemediationTask,
+    ScatteredCluster,
     Tier,
     TierPolicy,
 )
@@ -77,10 +79,37 @@ class ReasonForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class RelocationForm(ReasonForm):
-    park = forms.ModelChoiceField(
-        label=_("Target industrial park"), queryset=IndustrialPark.objects.all()
+class StepForm(ReasonForm):
+    """A lifecycle step: a step off the enterprise's path also asks for the override's reason."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for leaving the tier policy's path"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Managers only; logged and shown on the enterprise page."),
     )
+    field_order = ["reason", "override_reason"]
+
+    def __init__(self, *args, off_path: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if off_path:
+            self.fields["override_reason"].required = True
+        else:
+            del self.fields["override_reason"]
+
+
+class RelocationForm(StepForm):
+    park = forms.ModelChoiceField(
+        label=_("Target industrial park"),
+        queryset=IndustrialPark.objects.none(),
+        help_text=_("Only the parks the sector, hazardous-chemical and capacity rules allow."),
+    )
+
+    def __init__(self, *args, parks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = IndustrialPark.objects.filter(pk__in=[p.pk for p in parks])
+        self.fields["park"].empty_label = None if parks else _("No suitable park has room")
 
 
 class GradingForm(ReasonForm):
@@ -135,15 +164,33 @@ class ImportForm(forms.Form):
     )
 
 
-class CertifyForm(ReasonForm):
-    achieved_voc_reduction_tpa = forms.DecimalField(
-        label=_("Achieved VOC reduction (t/a)"),
-        required=False,
+class CertifyForm(StepForm):
+    verified_voc_reduction_tpa = forms.DecimalField(
+        label=_("Verified VOC reduction (t/a)"),
         min_value=0,
         max_digits=10,
         decimal_places=3,
-        help_text=_("Empty: the total expected by the plan's tasks."),
+        help_text=_("As measured; the plan's declared figure is shown for comparison."),
     )
+    reduction_basis = forms.ChoiceField(
+        label=_("Verified by"), choices=[("", "---------"), *ReductionBasis.choices]
+    )
+    reduction_reference = forms.CharField(
+        label=_("Reference"),
+        max_length=200,
+        help_text=_("The test report's number, the ledger's period or the monitoring period."),
+    )
+
+
+class ClusterForm(forms.ModelForm):
+    class Meta:
+        model = ScatteredCluster
+        fields = ("name", "district", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ConsolidateForm(RelocationForm):
+    """Consolidate a cluster: the park and reason; the override covers members off their path."""
 
 
 class PlanForm(forms.Form):

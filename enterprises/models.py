@@ -31,8 +31,25 @@ class ReferenceData(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
+class ParkRule(models.TextChoices):
+    """Where a sector's enterprises may move (the city's plan: petrochemical only to the Meizhou Bay
+    base; chemical projects only into chemical parks)."""
+
+    ANY = "", _("any suitable park")
+    CHEMICAL_PARK = "chemical_park", _("chemical parks only")
+    PETROCHEMICAL_BASE = "petrochemical_base", _("the Meizhou Bay petrochemical base only")
+
+
 class Sector(ReferenceData):
     is_key_sector = models.BooleanField(_("key VOC sector"), default=True)
+    is_heavy_polluting = models.BooleanField(
+        _("heavy-polluting sector"),
+        default=False,
+        help_text=_("Its enterprises in built-up areas must move into a park or exit."),
+    )
+    park_rule = models.CharField(
+        _("relocation rule"), max_length=20, choices=ParkRule.choices, blank=True, default=""
+    )
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("sector")
@@ -57,6 +74,31 @@ class District(ReferenceData):
 class IndustrialPark(ReferenceData):
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.PROTECT)
     is_chemical_park = models.BooleanField(_("chemical / petrochemical park"), default=False)
+    is_petrochemical_base = models.BooleanField(
+        _("part of the Meizhou Bay petrochemical base"), default=False
+    )
+    accepts_hazardous_chemicals = models.BooleanField(
+        _("accepts enterprises handling hazardous chemicals"), default=False
+    )
+    accepted_sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("accepted sectors"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: any sector whose own rule allows this park."),
+    )
+    capacity_plots = models.PositiveIntegerField(
+        _("capacity (plots)"), null=True, blank=True, help_text=_("Empty: not limited.")
+    )
+    capacity_area_m2 = models.DecimalField(
+        _("capacity (m²)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Empty: not limited."),
+    )
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("industrial park")
@@ -157,6 +199,47 @@ class TierPolicy(models.Model):
         )
 
 
+class TierPolicyVersion(models.Model):
+    """One version of the whole tier policy: every edit writes the next, with what it changed.
+    A grading records the version it used."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    # Every tier's terms as they were: [{"tier": "A", "min_score": 85, ...}, ...]
+    policies = models.JSONField(_("policies"))
+    # What this version changed: [{"tier": "C", "field": "governance_path", "old": ..., "new": ...}]
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    moved = models.PositiveIntegerField(
+        _("enterprises moved"),
+        default=0,
+        help_text=_("Enterprises whose path or inspection schedule this edit changed."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=clock.now)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("tier policy version")
+        verbose_name_plural = _("tier policy versions")
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ReductionBasis(models.TextChoices):
+    """What a verified VOC reduction rests on."""
+
+    TEST_REPORT = "test_report", _("test report")
+    MATERIAL_LEDGER = "material_ledger", _("material ledger")
+    MONITORING = "monitoring", _("online monitoring data")
+
+
 class State(models.TextChoices):
     REGISTERED = "registered", _("registered")
     GRADED = "graded", _("graded")
@@ -167,8 +250,31 @@ class State(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-TERMINAL_STATES = (State.RELOCATED, State.CLOSED)
+# Only a closure ends the lifecycle: a relocated enterprise keeps operating in its park.
+TERMINAL_STATES = (State.CLOSED,)
 NON_TERMINAL_STATES = [s for s in State.values if s not in TERMINAL_STATES]
+
+# The paths each step belongs to. After grading, a step off the enterprise's path needs a manager's
+# override with a reason; grading itself belongs to every path.
+TRANSITION_PATHS: dict[str, tuple[str, ...]] = {
+    "start_remediation": (GovernancePath.UPGRADE, GovernancePath.REMEDIATE),
+    "certify_compliant": (GovernancePath.UPGRADE, GovernancePath.REMEDIATE),
+    "start_relocation": (GovernancePath.RELOCATE,),
+    "complete_relocation": (GovernancePath.RELOCATE,),
+    "close": (GovernancePath.CLOSE,),
+}
+
+
+def path_of_transition(name: str) -> str:
+    """The path a step puts the enterprise on when a manager overrides into it."""
+    paths = TRANSITION_PATHS.get(name, ())
+    return paths[-1] if paths else ""
+
+
+def on_path(enterprise: "Enterprise", name: str) -> bool:
+    """Whether the step follows the enterprise's decided path (an ungraded one has none yet)."""
+    paths = TRANSITION_PATHS.get(name)
+    return not paths or not enterprise.governance_path or enterprise.governance_path in paths
 
 
 # Transition permissions: callables of (enterprise, user), shared by services and templates.
@@ -194,12 +300,12 @@ def no_open_rectification_orders(enterprise: "Enterprise") -> bool:
     return not enterprise.rectification_orders.exclude(status__in=CLOSED_STATUSES).exists()
 
 
-def has_relocation_park(enterprise: "Enterprise") -> bool:
-    return enterprise.relocation_park_id is not None
+def has_relocation_project(enterprise: "Enterprise") -> bool:
+    return enterprise.relocation_project_id is not None
 
 
 def all_milestones_done(enterprise: "Enterprise") -> bool:
-    milestones = RelocationMilestone.objects.filter(project__enterprise=enterprise)
+    milestones = RelocationMilestone.objects.filter(project_id=enterprise.relocation_project_id)
     return milestones.exists() and not milestones.filter(actual_date__isnull=True).exists()
 
 
@@ -278,22 +384,81 @@ class Enterprise(FSMModelMixin, models.Model):
     tier = models.CharField(
         _("tier"), max_length=1, choices=Tier.choices, blank=True, db_index=True
     )
-    achieved_voc_reduction_tpa = models.DecimalField(
-        _("achieved VOC reduction (t/a)"),
+    governance_path = models.CharField(
+        _("governance path"),
+        max_length=10,
+        choices=GovernancePath.choices,
+        blank=True,
+        help_text=_("Set by grading from the tier policy; changed only by a manager's override."),
+    )
+    path_override_reason = models.TextField(
+        _("reason for leaving the policy's path"), blank=True, validators=[text.multi_line]
+    )
+    verified_voc_reduction_tpa = models.DecimalField(
+        _("verified VOC reduction (t/a)"),
         max_digits=10,
         decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
-        help_text=_("Recorded when the enterprise is certified compliant."),
+        help_text=_("Recorded with its basis when the enterprise is certified compliant."),
     )
-    relocation_park = models.ForeignKey(
-        IndustrialPark,
-        verbose_name=_("relocation target park"),
+    reduction_basis = models.CharField(
+        _("basis of the verified reduction"),
+        max_length=20,
+        choices=ReductionBasis.choices,
+        blank=True,
+    )
+    reduction_reference = models.CharField(
+        _("reference of the basis"),
+        max_length=200,
+        blank=True,
+        validators=[text.single_line],
+        help_text=_("The test report's number, the ledger's period or the monitoring period."),
+    )
+    relocation_project = models.ForeignKey(
+        "RelocationProject",
+        verbose_name=_("relocation project"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="incoming_relocations",
+        related_name="members",
+        help_text=_("The move the enterprise is making, or made last."),
+    )
+    is_scattered = models.BooleanField(
+        _("scattered small enterprise (散乱污)"),
+        default=False,
+        help_text=_("Small, scattered and polluting: registered for consolidation or exit."),
+    )
+    cluster = models.ForeignKey(
+        "ScatteredCluster",
+        verbose_name=_("cluster"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    site_area_m2 = models.DecimalField(
+        _("site area (m²)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100000000"))],
+        help_text=_("Counted against a park's area when the enterprise moves into one."),
+    )
+    exit_due_year = models.PositiveSmallIntegerField(
+        _("built-up-area exit due (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Empty: the plan's year."),
+    )
+    built_up_exit_on = models.DateField(
+        _("left the built-up area on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when it relocates out of a built-up area or its shutdown is verified."),
     )
     created_at = models.DateTimeField(_("registered at"), default=clock.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -332,7 +497,7 @@ class Enterprise(FSMModelMixin, models.Model):
     # The lifecycle. Transitions only change state; the services in services.py do the rest.
     @transition(
         field=state,
-        source=[State.REGISTERED, State.GRADED, State.COMPLIANT],
+        source=[State.REGISTERED, State.GRADED, State.COMPLIANT, State.RELOCATED],
         target=State.GRADED,
         permission=staff_may_act,
         custom={"label": _("Grade"), "needs_assessment": True},
@@ -364,7 +529,7 @@ class Enterprise(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.GRADED, State.REMEDIATING],
+        source=[State.REGISTERED, State.GRADED, State.REMEDIATING],
         target=State.RELOCATING,
         permission=manager_may_act,
         custom={"label": _("Order relocation")},
@@ -377,7 +542,7 @@ class Enterprise(FSMModelMixin, models.Model):
         source=State.RELOCATING,
         target=State.RELOCATED,
         permission=manager_may_act,
-        conditions=[has_relocation_park, all_milestones_done],
+        conditions=[has_relocation_project, all_milestones_done],
         custom={"label": _("Confirm relocation")},
     )
     def complete_relocation(self):
@@ -398,7 +563,7 @@ class Enterprise(FSMModelMixin, models.Model):
 CONDITION_MESSAGES = {
     "has_remediation_tasks": _("A remediation plan with at least one task is required first."),
     "all_remediation_tasks_accepted": _("Every remediation task must be accepted first."),
-    "has_relocation_park": _("A relocation target park must be set first."),
+    "has_relocation_project": _("A relocation must be ordered first."),
     "no_open_rectification_orders": _("Every rectification order must be accepted first."),
     "all_milestones_done": _("Every relocation milestone must be done first."),
 }
@@ -420,6 +585,11 @@ class TransitionLog(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("reason"))
+    override_reason = models.TextField(
+        _("reason for leaving the policy's path"),
+        blank=True,
+        help_text=_("Set when a manager took a step off the tier policy's path."),
+    )
     created_at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
 
     class Meta:
@@ -464,6 +634,17 @@ class GradingAssessment(models.Model):
     suggested_tier = models.CharField(_("suggested tier"), max_length=1, choices=Tier.choices)
     tier = models.CharField(_("assigned tier"), max_length=1, choices=Tier.choices)
     override_reason = models.TextField(_("reason for overriding the suggestion"), blank=True)
+    policy_version = models.ForeignKey(
+        TierPolicyVersion,
+        verbose_name=_("tier policy version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    governance_path = models.CharField(
+        _("governance path"), max_length=10, choices=GovernancePath.choices, blank=True
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assessed by"),
@@ -529,7 +710,7 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
         OPEN = "open", _("open")
         SUBMITTED = "submitted", _("evidence submitted")
         ACCEPTED = ACCEPTED, _("accepted")
-        CANCELLED = CANCELLED, _("cancelled (enterprise closed)")
+        CANCELLED = CANCELLED, _("cancelled")
 
     OPEN_STATUSES = (Status.OPEN, Status.SUBMITTED)
 
@@ -549,6 +730,11 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
     )
     status = FSMField(
         _("status"), default=Status.OPEN, choices=Status.choices, protected=True, db_index=True
+    )
+    disposition = models.TextField(
+        _("what became of it"),
+        blank=True,
+        help_text=_("Why it was cancelled, or that it moved with the enterprise to a new site."),
     )
 
     class Meta:
@@ -584,14 +770,46 @@ class RemediationTask(DeadlineMixin, FSMModelMixin, models.Model):
         pass
 
 
-class RelocationProject(models.Model):
-    """The move of a relocating enterprise into a park, tracked by its milestones."""
+class ScatteredCluster(models.Model):
+    """A cluster of scattered small enterprises (散乱污), consolidated into a park as one project."""
 
-    enterprise = models.OneToOneField(
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[text.single_line])
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True, validators=[text.multi_line])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("scattered-enterprise cluster")
+        verbose_name_plural = _("scattered-enterprise clusters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RelocationProject(models.Model):
+    """A move into a park, tracked by its milestones: of one enterprise, or of a whole cluster of
+    scattered enterprises consolidated as one project (its members share the milestones)."""
+
+    enterprise = models.ForeignKey(
         Enterprise,
-        verbose_name=_("enterprise"),
+        verbose_name=_("lead enterprise"),
         on_delete=models.PROTECT,
-        related_name="relocation_project",
+        related_name="led_relocations",
+        help_text=_("The enterprise moving, or the first member of a consolidated cluster."),
+    )
+    cluster = models.ForeignKey(
+        ScatteredCluster,
+        verbose_name=_("cluster"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
     target_park = models.ForeignKey(
         IndustrialPark, verbose_name=_("target park"), on_delete=models.PROTECT, related_name="+"
@@ -603,13 +821,28 @@ class RelocationProject(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("ordered at"), default=clock.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = _("relocation project")
         verbose_name_plural = _("relocation projects")
+        indexes = [
+            models.Index(
+                fields=["target_park"],
+                name="relocation_open_by_park",
+                condition=models.Q(completed_at__isnull=True, cancelled_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} → {self.target_park}"
+        return f"{self.cluster or self.enterprise} → {self.target_park}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None
 
     @property
     def progress(self) -> int:

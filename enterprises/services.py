@@ -11,28 +11,34 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
+    Count,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import Event, publish
+from govern.models import CLOSED_STATUSES, check_new_deadline
 from govern.uploads import EVIDENCE_KINDS, StoredFile, accept_upload, store_by_hash
 
 from . import events
 from .models import (
     CONDITION_MESSAGES,
     CRITERION_MAX,
+    MAX_TPA,
     TERMINAL_STATES,
     ClosureCheck,
     ClosureEvidence,
@@ -40,17 +46,24 @@ from .models import (
     Criterion,
     DistrictTarget,
     Enterprise,
+    GovernancePath,
     GradingAssessment,
     IndustrialPark,
+    ReductionBasis,
     RelocationEvidence,
     RelocationMilestone,
     RelocationProject,
     RemediationPlan,
     RemediationTask,
+    ScatteredCluster,
     State,
     TierPolicy,
+    TierPolicyVersion,
     TransitionLog,
+    on_path,
+    path_of_transition,
 )
+from .parks import park_refusal
 from .validators import normalize_uscc, validate_uscc
 
 # Registry fields a caller may set on registration or edit; state and tier are the lifecycle's.
@@ -71,6 +84,10 @@ REGISTRY_FIELDS = (
     "baseline_nox_tpa",
     "main_voc_materials",
     "treatment_facilities",
+    "site_area_m2",
+    "is_scattered",
+    "cluster",
+    "exit_due_year",
 )
 
 
@@ -121,6 +138,7 @@ def enterprise_register(
         for field in REGISTRY_FIELDS:
             if field in data:
                 setattr(enterprise, field, data[field])
+        _scattered_if_clustered(enterprise)
         enterprise.full_clean(exclude=["state", "uscc"])
         try:
             with transaction.atomic():  # a savepoint: a concurrent registration of the code wins
@@ -224,12 +242,25 @@ def enterprise_update(*, enterprise: Enterprise, data: Mapping[str, Any], by) ->
     _require(roles.is_staff_role(by))
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        cluster_before = locked.cluster_id
         for field in REGISTRY_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])
+        if locked.cluster_id != cluster_before and locked.state == State.RELOCATING:
+            raise InvalidInput(
+                _("The enterprise is moving with its cluster; it changes cluster after the move."),
+                field="cluster",
+            )
+        _scattered_if_clustered(locked)
         locked.full_clean(exclude=["state"])
         locked.save()
     return locked
+
+
+def _scattered_if_clustered(enterprise: Enterprise) -> None:
+    """A member of a cluster of scattered enterprises is one itself."""
+    if enterprise.cluster_id:
+        enterprise.is_scattered = True
 
 
 def policy_suggest_tier(total_score: int, policies: list[TierPolicy] | None = None) -> str:
@@ -241,18 +272,106 @@ def policy_suggest_tier(total_score: int, policies: list[TierPolicy] | None = No
     return max(p.tier for p in policies)
 
 
+POLICY_FIELDS = (
+    "min_score",
+    "governance_path",
+    "remediation_deadline_days",
+    "inspection_interval_days",
+    "rectification_deadline_days",
+    "description",
+)
+
+
+def _policy_snapshot() -> list[dict]:
+    return list(TierPolicy.objects.order_by("tier").values("tier", *POLICY_FIELDS))
+
+
+def policy_version_current() -> TierPolicyVersion:
+    """The tier policy's current version; version 1 is written the first time it is asked for."""
+    version = TierPolicyVersion.objects.order_by("-number").first()
+    if version is None:
+        version, _created = TierPolicyVersion.objects.get_or_create(
+            number=1, defaults={"policies": _policy_snapshot()}
+        )
+    return version
+
+
+@dataclass(frozen=True)
+class PolicyImpact:
+    """What an edit of one tier's policy would do, shown before it is saved."""
+
+    changes: list[dict]
+    path_moves: int  # graded enterprises of the tier put on the new path
+    reschedules: int  # enterprises of the tier whose next inspection moves
+    suggestion_changes: int  # enterprises whose latest score would now suggest another tier
+
+    @property
+    def moved(self) -> int:
+        return self.path_moves + self.reschedules
+
+
+def _policy_changes(policy: TierPolicy, data: Mapping[str, Any]) -> list[dict]:
+    return [
+        {"tier": policy.tier, "field": f, "old": getattr(policy, f), "new": data[f]}
+        for f in POLICY_FIELDS
+        if f in data and data[f] != getattr(policy, f)
+    ]
+
+
+def _path_movers(tier: str):
+    """Enterprises a path change of their tier's policy moves: graded, not yet started on a path,
+    and not put on another path by a manager."""
+    return Enterprise.objects.filter(tier=tier, state=State.GRADED, path_override_reason="")
+
+
+def tier_policy_impact(*, policy: TierPolicy, data: Mapping[str, Any]) -> PolicyImpact:
+    """How many enterprises the edit would move, before it is saved (the same counts as the save)."""
+    changes = _policy_changes(policy, data)
+    changed = {c["field"] for c in changes}
+    path_moves = (
+        _path_movers(policy.tier).exclude(governance_path=data["governance_path"]).count()
+        if "governance_path" in changed
+        else 0
+    )
+    reschedules = (
+        Enterprise.objects.filter(tier=policy.tier).exclude(state=State.CLOSED).count()
+        if "inspection_interval_days" in changed
+        else 0
+    )
+    suggestion_changes = 0
+    if "min_score" in changed:
+        policies = list(TierPolicy.objects.all())
+        for p in policies:
+            if p.pk == policy.pk:
+                p.min_score = data["min_score"]
+        latest = (
+            GradingAssessment.objects.filter(enterprise=OuterRef("pk"))
+            .order_by("-assessed_at", "-id")
+            .values("total_score")[:1]
+        )
+        totals = (
+            Enterprise.objects.exclude(state=State.CLOSED)
+            .exclude(tier="")
+            .annotate(total=Subquery(latest))
+            .exclude(total=None)
+            .values("total", "tier")
+            .annotate(n=Count("id"))
+        )
+        suggestion_changes = sum(
+            row["n"] for row in totals if policy_suggest_tier(row["total"], policies) != row["tier"]
+        )
+    return PolicyImpact(changes, path_moves, reschedules, suggestion_changes)
+
+
 def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> TierPolicy:
+    """Edit one tier's policy and write the next policy version. A new path moves the tier's graded
+    enterprises onto it (each logged); a new interval reschedules the tier's inspections."""
     _require(roles.is_manager(by))
     with transaction.atomic():
+        TierPolicyVersion.objects.select_for_update().order_by("-number").first()
         locked = TierPolicy.objects.select_for_update().get(pk=policy.pk)
-        for field in (
-            "min_score",
-            "governance_path",
-            "remediation_deadline_days",
-            "inspection_interval_days",
-            "rectification_deadline_days",
-            "description",
-        ):
+        impact = tier_policy_impact(policy=locked, data=data)
+        for field in POLICY_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])
         locked.updated_by = by
@@ -266,13 +385,74 @@ def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> Ti
                 % {"scores": ", ".join(f"{t} ≥ {thresholds[t]}" for t in sorted(thresholds))},
                 field="min_score",
             )
-        interval_changed = locked.inspection_interval_days != TierPolicy.objects.values_list(
-            "inspection_interval_days", flat=True
-        ).get(pk=locked.pk)
+        if not impact.changes:
+            return locked
+        previous = policy_version_current()
         locked.save()
-        if interval_changed:  # every enterprise of the tier is rescheduled in one UPDATE
+        version = TierPolicyVersion.objects.create(
+            number=previous.number + 1,
+            policies=_policy_snapshot(),
+            changes=[{**c, "old": str(c["old"]), "new": str(c["new"])} for c in impact.changes],
+            moved=impact.moved,
+            created_by=by,
+        )
+        changed = {c["field"] for c in impact.changes}
+        if "governance_path" in changed:
+            movers = list(
+                _path_movers(locked.tier)
+                .exclude(governance_path=locked.governance_path)
+                .select_for_update()
+            )
+            reason = _("Tier policy v%(number)d puts tier %(tier)s on the path “%(path)s”.") % {
+                "number": version.number,
+                "tier": locked.tier,
+                "path": GovernancePath(locked.governance_path).label,
+            }
+            Enterprise.objects.filter(pk__in=[e.pk for e in movers]).update(
+                governance_path=locked.governance_path
+            )
+            TransitionLog.objects.bulk_create(
+                TransitionLog(
+                    enterprise=e,
+                    transition="policy_path",
+                    from_state=e.state,
+                    to_state=e.state,
+                    actor=by,
+                    reason=reason,
+                )
+                for e in movers
+            )
+        if "inspection_interval_days" in changed:  # the tier is rescheduled in one UPDATE
             inspection_schedule_refresh(enterprises=Enterprise.objects.filter(tier=locked.tier))
     return locked
+
+
+def _check_path(locked: Enterprise, name: str, by, override_reason: str) -> str:
+    """Refuse a step off the enterprise's path unless a manager overrides it with a reason; return
+    the override reason to log ("" for a step on the path)."""
+    if on_path(locked, name):
+        return ""
+    path = GovernancePath(locked.governance_path).label
+    if not roles.is_manager(by):
+        raise PermissionDenied(
+            _(
+                "The tier policy puts this enterprise on the path “%(path)s”; only a manager can "
+                "take another path, with a reason."
+            )
+            % {"path": path}
+        )
+    if not override_reason:
+        raise InvalidInput(
+            _(
+                "This step leaves the path “%(path)s” the tier policy set; give the reason for the "
+                "override."
+            )
+            % {"path": path},
+            field="override_reason",
+        )
+    locked.governance_path = path_of_transition(name)
+    locked.path_override_reason = override_reason
+    return override_reason
 
 
 def _transition(
@@ -283,10 +463,11 @@ def _transition(
     reason: str,
     expected_state: str | None,
     event: Callable[[Enterprise], Event],
+    override_reason: str = "",
     before: Callable[[Enterprise], None] | None = None,
     after: Callable[[Enterprise], None] | None = None,
 ) -> Enterprise:
-    """Lock the row, re-check state, permission and guards, apply the transition, log it and
+    """Lock the row, re-check state, permission, path and guards, apply the transition, log it and
     publish the event that states it (``event`` builds it from the locked enterprise)."""
     reason = (reason or "").strip()
     if not reason:
@@ -308,6 +489,7 @@ def _transition(
         # django-fsm-2 does not check permission= on call, so the service does.
         if not meta.has_transition_perm(locked, locked.state, by):
             raise PermissionDenied()
+        overridden = _check_path(locked, name, by, (override_reason or "").strip())
         if before:
             before(locked)
         unmet = [c for c in (meta.get_transition(locked.state).conditions or []) if not c(locked)]
@@ -327,6 +509,7 @@ def _transition(
             to_state=locked.state,
             actor=by,
             reason=reason,
+            override_reason=overridden,
         )
         # The tier (grading) or the state (closure) may have changed the inspection schedule.
         inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=locked.pk))
@@ -344,7 +527,8 @@ def enterprise_grade(
     override_reason: str = "",
     expected_state: str | None = None,
 ) -> GradingAssessment:
-    """Record a grading assessment and grade (or regrade) the enterprise into its tier."""
+    """Record a grading assessment and grade (or regrade) the enterprise into its tier; the tier's
+    policy sets the enterprise's path (a manager's earlier override ends with the new grading)."""
     missing = [c for c in Criterion.values if c not in scores]
     if missing:
         raise InvalidInput(_("Every criterion needs a score."), field=missing[0])
@@ -368,16 +552,21 @@ def enterprise_grade(
     recorded: dict[str, GradingAssessment] = {}
 
     def record(locked: Enterprise) -> None:
+        path = TierPolicy.terms_for(tier).governance_path
         recorded["assessment"] = GradingAssessment.objects.create(
             enterprise=locked,
             total_score=total,
             suggested_tier=suggested,
             tier=tier,
             override_reason=override_reason if tier != suggested else "",
+            policy_version=policy_version_current(),
+            governance_path=path,
             assessed_by=by,
             **{c: scores[c] for c in Criterion.values},
         )
         locked.tier = tier
+        locked.governance_path = path
+        locked.path_override_reason = ""
 
     _transition(
         enterprise=enterprise,
@@ -397,7 +586,12 @@ def enterprise_grade(
 
 
 def enterprise_start_remediation(
-    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+    *,
+    enterprise: Enterprise,
+    by,
+    reason: str,
+    expected_state: str | None = None,
+    override_reason: str = "",
 ) -> Enterprise:
     return _transition(
         enterprise=enterprise,
@@ -405,6 +599,7 @@ def enterprise_start_remediation(
         by=by,
         reason=reason,
         expected_state=expected_state,
+        override_reason=override_reason,
         event=lambda locked: events.RemediationStarted(enterprise_id=locked.pk, by_id=by.pk),
     )
 
@@ -414,21 +609,43 @@ def enterprise_certify_compliant(
     enterprise: Enterprise,
     by,
     reason: str,
+    verified_voc_reduction_tpa: Decimal | None = None,
+    reduction_basis: str = "",
+    reduction_reference: str = "",
     expected_state: str | None = None,
-    achieved_voc_reduction_tpa: Decimal | None = None,
+    override_reason: str = "",
 ) -> Enterprise:
-    """Certify compliance, recording the VOC reduction achieved (default: the tasks' expected total)."""
-    if achieved_voc_reduction_tpa is not None and achieved_voc_reduction_tpa < 0:
-        raise InvalidInput(_("A reduction cannot be negative."), field="achieved_voc_reduction_tpa")
+    """Certify compliance, recording the verified VOC reduction and what it rests on (a test report,
+    the material ledger or monitoring data); the plan's declared figure is never copied over."""
+    if verified_voc_reduction_tpa is None:
+        raise InvalidInput(
+            _(
+                "Enter the verified VOC reduction (t/a); the plan's declared figure is not evidence."
+            ),
+            field="verified_voc_reduction_tpa",
+        )
+    if verified_voc_reduction_tpa < 0:
+        raise InvalidInput(_("A reduction cannot be negative."), field="verified_voc_reduction_tpa")
+    if verified_voc_reduction_tpa > MAX_TPA:
+        raise InvalidInput(
+            _("A reduction above %(max)s t/a is not plausible.") % {"max": MAX_TPA},
+            field="verified_voc_reduction_tpa",
+        )
+    if reduction_basis not in ReductionBasis.values:
+        raise InvalidInput(
+            _("Choose what the verified reduction rests on."), field="reduction_basis"
+        )
+    reference = (reduction_reference or "").strip()
+    if not reference:
+        raise InvalidInput(
+            _("Give the test report's number, the ledger's period or the monitoring period."),
+            field="reduction_reference",
+        )
 
     def record(locked: Enterprise) -> None:
-        expected = locked.remediation_tasks().aggregate(total=Sum("expected_voc_reduction_tpa"))[
-            "total"
-        ]
-        achieved = achieved_voc_reduction_tpa
-        locked.achieved_voc_reduction_tpa = (
-            achieved if achieved is not None else (expected or Decimal("0"))
-        )
+        locked.verified_voc_reduction_tpa = verified_voc_reduction_tpa
+        locked.reduction_basis = reduction_basis
+        locked.reduction_reference = reference[:200]
 
     return _transition(
         enterprise=enterprise,
@@ -436,6 +653,7 @@ def enterprise_certify_compliant(
         by=by,
         reason=reason,
         expected_state=expected_state,
+        override_reason=override_reason,
         after=record,
         event=lambda locked: events.EnterpriseCertifiedCompliant(
             enterprise_id=locked.pk, by_id=by.pk
@@ -443,21 +661,52 @@ def enterprise_certify_compliant(
     )
 
 
-def _open_relocation_project(locked: Enterprise, by) -> RelocationProject:
-    """Create the project and its seven milestones, planned evenly over the tier's deadline."""
-    span = TierPolicy.terms_for(locked.tier).remediation_deadline_days
-    project, _created = RelocationProject.objects.update_or_create(
-        enterprise=locked, defaults={"target_park": locked.relocation_park, "created_by": by}
+def declared_reduction(*, enterprise: Enterprise) -> Decimal:
+    """The VOC reduction the enterprise's plan declares: its tasks' expected reductions."""
+    total = (
+        enterprise.remediation_tasks()
+        .exclude(status=RemediationTask.Status.CANCELLED)
+        .aggregate(total=Sum("expected_voc_reduction_tpa"))["total"]
+    )
+    return total or Decimal("0")
+
+
+def _open_relocation_project(
+    *, lead: Enterprise, park: IndustrialPark, by, cluster: ScatteredCluster | None = None
+) -> RelocationProject:
+    """A new project and its seven milestones, planned evenly over the lead's tier deadline."""
+    span = TierPolicy.terms_for(lead.tier).remediation_deadline_days
+    project = RelocationProject.objects.create(
+        enterprise=lead, cluster=cluster, target_park=park, created_by=by
     )
     today = clock.today()
     kinds = list(RelocationMilestone.Kind)
-    for index, kind in enumerate(kinds, start=1):
-        RelocationMilestone.objects.get_or_create(
+    RelocationMilestone.objects.bulk_create(
+        RelocationMilestone(
             project=project,
             kind=kind,
-            defaults={"planned_date": today + timedelta(days=round(span * index / len(kinds)))},
+            planned_date=today + timedelta(days=round(span * index / len(kinds))),
         )
+        for index, kind in enumerate(kinds, start=1)
+    )
     return project
+
+
+def _park_checked(enterprises: list[Enterprise], park: IndustrialPark | None) -> IndustrialPark:
+    """The park, locked, once the suitability rules and its capacity allow these enterprises in."""
+    if park is None:
+        raise InvalidInput(_("Choose the park the enterprise relocates into."), field="park")
+    locked_park = (
+        IndustrialPark.objects.select_for_update()  # serialises two moves into the same park
+        .prefetch_related("accepted_sectors")
+        .get(pk=park.pk)
+    )
+    if any(e.park_id == locked_park.pk for e in enterprises):
+        raise InvalidInput(_("The enterprise is already in this park."), field="park")
+    refusal = park_refusal(enterprises=enterprises, park=locked_park)
+    if refusal:
+        raise InvalidInput(refusal, field="park")
+    return locked_park
 
 
 def enterprise_start_relocation(
@@ -467,19 +716,17 @@ def enterprise_start_relocation(
     by,
     reason: str,
     expected_state: str | None = None,
+    override_reason: str = "",
 ) -> Enterprise:
+    """Order the move into a suitable park: a project with its milestones."""
     if park is None:
         raise InvalidInput(_("Choose the park the enterprise relocates into."), field="park")
-
-    def set_target(locked: Enterprise) -> None:
-        if locked.park_id == park.pk:
-            raise InvalidInput(_("The enterprise is already in this park."), field="park")
-        locked.relocation_park = park
-
     opened: dict[str, RelocationProject] = {}
 
     def open_project(locked: Enterprise) -> None:
-        opened["project"] = _open_relocation_project(locked, by)
+        target = _park_checked([locked], park)
+        opened["project"] = _open_relocation_project(lead=locked, park=target, by=by)
+        locked.relocation_project = opened["project"]
 
     return _transition(
         enterprise=enterprise,
@@ -487,39 +734,180 @@ def enterprise_start_relocation(
         by=by,
         reason=reason,
         expected_state=expected_state,
-        before=set_target,
-        after=open_project,
+        override_reason=override_reason,
+        before=open_project,
         event=lambda locked: events.RelocationOrdered(
             enterprise_id=locked.pk, project_id=opened["project"].pk, by_id=by.pk
         ),
     )
 
 
-def enterprise_complete_relocation(
-    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
-) -> Enterprise:
-    def move(locked: Enterprise) -> None:
-        locked.park = locked.relocation_park
-
-    return _transition(
-        enterprise=enterprise,
-        name="complete_relocation",
-        by=by,
-        reason=reason,
-        expected_state=expected_state,
-        after=move,
-        event=lambda locked: events.RelocationCompleted(
-            enterprise_id=locked.pk, park_id=locked.park_id, by_id=by.pk
-        ),
+def cluster_create(*, data: Mapping[str, Any], by) -> ScatteredCluster:
+    """Register a cluster of scattered small enterprises; members join it from their own pages."""
+    _require(roles.is_staff_role(by))
+    cluster = ScatteredCluster(
+        name=(data.get("name") or "").strip(),
+        district=data.get("district"),
+        description=(data.get("description") or "").strip(),
+        created_by=by,
     )
+    try:
+        cluster.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=field) from error
+    try:
+        with transaction.atomic():
+            cluster.save()
+    except IntegrityError as error:
+        raise InvalidInput(_("A cluster of this name exists already."), field="name") from error
+    return cluster
+
+
+def cluster_consolidate(
+    *,
+    cluster: ScatteredCluster,
+    park: IndustrialPark,
+    by,
+    reason: str,
+    override_reason: str = "",
+) -> RelocationProject:
+    """Consolidate a cluster of scattered enterprises into a park as one project: one set of
+    milestones for all members, each member relocating (and logged) under it."""
+    _require(roles.is_manager(by))
+    if park is None:
+        raise InvalidInput(_("Choose the park the cluster moves into."), field="park")
+    if not (reason or "").strip():
+        raise InvalidInput(_("A reason is required."), field="reason")
+    with transaction.atomic():
+        members = list(
+            Enterprise.objects.select_for_update()
+            .filter(cluster=cluster)
+            .exclude(state=State.CLOSED)
+            .order_by("name", "id")
+        )
+        if not members:
+            raise InvalidInput(_("The cluster has no operating member to move."), field="park")
+        stuck = [e for e in members if not e.start_relocation._django_fsm.has_transition(e.state)]
+        if stuck:
+            raise TransitionConflict(
+                _("%(names)s cannot be relocated while %(state)s.")
+                % {"names": "、".join(e.name for e in stuck), "state": stuck[0].get_state_display()}
+            )
+        members = list(
+            Enterprise.objects.filter(pk__in=[e.pk for e in members])
+            .select_related("sector")
+            .order_by("name", "id")
+        )
+        target = _park_checked(members, park)
+        project = _open_relocation_project(lead=members[0], park=target, by=by, cluster=cluster)
+
+        def join(locked: Enterprise) -> None:
+            locked.relocation_project = project
+
+        for member in members:
+            _transition(
+                enterprise=member,
+                name="start_relocation",
+                by=by,
+                reason=reason,
+                expected_state=None,
+                override_reason=override_reason,
+                before=join,
+                event=lambda locked: events.RelocationOrdered(
+                    enterprise_id=locked.pk, project_id=project.pk, by_id=by.pk
+                ),
+            )
+    return project
+
+
+def enterprise_complete_relocation(
+    *,
+    enterprise: Enterprise,
+    by,
+    reason: str,
+    expected_state: str | None = None,
+    override_reason: str = "",
+) -> Enterprise:
+    """Confirm the move: the enterprise (every member of a consolidated cluster) is now in the
+    target park and its district, out of the built-up area; its open remediation tasks go with it,
+    its orders about the old site are cancelled (the inspections app hears RelocationCompleted)."""
+    today = clock.today()
+
+    def move(locked: Enterprise) -> None:
+        project = RelocationProject.objects.select_related("target_park").get(members=locked)
+        park = project.target_park
+        locked.park = park
+        locked.district_id = park.district_id
+        if locked.in_built_up_area:
+            locked.in_built_up_area = False
+            locked.built_up_exit_on = today
+        RemediationTask.objects.filter(
+            plan__enterprise=locked, status__in=RemediationTask.OPEN_STATUSES
+        ).update(
+            disposition=_("Carried over to the new site in %(park)s on %(date)s.")
+            % {"park": park.name, "date": today.isoformat()}
+        )
+
+    def complete(member: Enterprise, member_reason: str) -> Enterprise:
+        return _transition(
+            enterprise=member,
+            name="complete_relocation",
+            by=by,
+            reason=member_reason,
+            expected_state=expected_state if member.pk == enterprise.pk else None,
+            override_reason=override_reason,
+            after=move,
+            event=lambda locked: events.RelocationCompleted(
+                enterprise_id=locked.pk, park_id=locked.park_id, by_id=by.pk
+            ),
+        )
+
+    with transaction.atomic():
+        done = complete(enterprise, reason)
+        # The rest of a consolidated cluster moves with it: the milestones were theirs too.
+        for member in Enterprise.objects.filter(
+            relocation_project_id=done.relocation_project_id, state=State.RELOCATING
+        ).order_by("pk"):
+            complete(member, reason)
+        RelocationProject.objects.filter(members=done).update(completed_at=clock.now())
+    return done
+
+
+def _leave_relocation(locked: Enterprise, why: str) -> None:
+    """A relocating enterprise closes: it leaves its project, which is cancelled once no member is
+    left moving."""
+    if locked.state != State.RELOCATING or locked.relocation_project_id is None:
+        return
+    others = (
+        Enterprise.objects.filter(
+            relocation_project_id=locked.relocation_project_id, state=State.RELOCATING
+        )
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if not others:
+        RelocationProject.objects.filter(pk=locked.relocation_project_id).update(
+            cancelled_at=clock.now(), cancel_reason=why
+        )
 
 
 def enterprise_close(
-    *, enterprise: Enterprise, by, reason: str, expected_state: str | None = None
+    *,
+    enterprise: Enterprise,
+    by,
+    reason: str,
+    expected_state: str | None = None,
+    override_reason: str = "",
 ) -> Enterprise:
     """Order the closure with its shutdown deadline; the shutdown is then verified item by item
-    (两断三清)."""
+    (两断三清). Nothing is asked of the enterprise any more: its open tasks are cancelled with the
+    reason, a move under way is dropped, and (the inspections app, hearing EnterpriseClosed) its
+    open orders are cancelled and its planned inspections dropped, so no deadline keeps escalating."""
     opened: dict[str, ClosureRecord] = {}
+
+    def leave(locked: Enterprise) -> None:
+        _leave_relocation(locked, _("Closure ordered: %(reason)s") % {"reason": reason.strip()})
 
     def open_closure(locked: Enterprise) -> None:
         closure, _created = ClosureRecord.objects.get_or_create(
@@ -534,11 +922,13 @@ def enterprise_close(
             [ClosureCheck(closure=closure, item=item) for item in ClosureCheck.Item],
             ignore_conflicts=True,
         )
-        # Nothing is asked of a closed enterprise any more: its open tasks are cancelled (its orders
-        # by the inspections app, which hears EnterpriseClosed), so no deadline keeps escalating.
         RemediationTask.objects.filter(
             plan__enterprise=locked, status__in=RemediationTask.OPEN_STATUSES
-        ).update(status=RemediationTask.Status.CANCELLED)
+        ).update(
+            status=RemediationTask.Status.CANCELLED,
+            disposition=_("Cancelled: closure ordered on %(date)s (%(reason)s).")
+            % {"date": clock.today().isoformat(), "reason": reason.strip()},
+        )
         opened["closure"] = closure
 
     return _transition(
@@ -547,6 +937,8 @@ def enterprise_close(
         by=by,
         reason=reason,
         expected_state=expected_state,
+        override_reason=override_reason,
+        before=leave,
         after=open_closure,
         event=lambda locked: events.EnterpriseClosed(
             enterprise_id=locked.pk, closure_id=opened["closure"].pk, by_id=by.pk
@@ -601,14 +993,61 @@ def _verify_with_evidence(
     locked.save()
 
 
+def _milestone_neighbours(locked: RelocationMilestone) -> tuple[list, list]:
+    """The project's milestones before and after this one, in their order."""
+    siblings = list(
+        RelocationMilestone.objects.filter(project_id=locked.project_id).order_by("kind")
+    )
+    return (
+        [m for m in siblings if m.kind < locked.kind],
+        [m for m in siblings if m.kind > locked.kind],
+    )
+
+
+def _project_open(locked: RelocationMilestone) -> None:
+    project = locked.project
+    if not project.is_open:
+        raise TransitionConflict(
+            _("This relocation is completed or cancelled; its milestones are part of the record.")
+        )
+
+
 def milestone_update(
     *, milestone: RelocationMilestone, planned_date: date | None, note: str, by
 ) -> RelocationMilestone:
+    """Re-plan an open milestone: not in the past, and in the milestones' order."""
     _require(roles.is_staff_role(by))
+    if planned_date is not None and planned_date < clock.today():
+        raise InvalidInput(_("A planned date cannot lie in the past."), field="planned_date")
     with transaction.atomic():
-        locked = RelocationMilestone.objects.select_for_update().get(pk=milestone.pk)
+        locked = (
+            RelocationMilestone.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=milestone.pk)
+        )
+        _project_open(locked)
         if locked.is_done:
             raise TransitionConflict(_("A milestone already done is part of the record."))
+        if planned_date is not None:
+            before, after = _milestone_neighbours(locked)
+            for m in reversed(before):
+                when = m.actual_date or m.planned_date
+                if when and planned_date < when:
+                    raise InvalidInput(
+                        _("“%(kind)s” comes after “%(other)s” (%(date)s); plan it on or after.")
+                        % {"kind": locked, "other": m, "date": when.isoformat()},
+                        field="planned_date",
+                    )
+            for m in after:
+                if m.planned_date and not m.is_done and planned_date > m.planned_date:
+                    raise InvalidInput(
+                        _(
+                            "“%(kind)s” comes before “%(other)s” (planned %(date)s); move that "
+                            "one first."
+                        )
+                        % {"kind": locked, "other": m, "date": m.planned_date.isoformat()},
+                        field="planned_date",
+                    )
         locked.planned_date = planned_date
         locked.note = note.strip()
         locked.save()
@@ -618,21 +1057,41 @@ def milestone_update(
 def milestone_complete(
     *, milestone: RelocationMilestone, actual_date: date, uploads, note: str, by
 ) -> RelocationMilestone:
-    """Mark a milestone done on a date, with evidence (at least one file, new or earlier)."""
+    """Mark a milestone done on a date, with evidence (at least one file, new or earlier). The
+    milestones are done in their order: acceptance cannot precede the old site's decommissioning."""
     _require(roles.is_staff_role(by))
     if actual_date > clock.today():
         raise InvalidInput(_("A milestone cannot be done in the future."), field="actual_date")
     stored = _store_evidence(uploads, folder="relocation")
     with transaction.atomic():
         locked = (
-            RelocationMilestone.objects.select_for_update()
-            .select_related("project__enterprise")
+            RelocationMilestone.objects.select_for_update(of=("self",))
+            .select_related("project")
             .get(pk=milestone.pk)
         )
-        if locked.project.enterprise.state != State.RELOCATING:
-            raise TransitionConflict(_("The enterprise is no longer relocating."))
+        _project_open(locked)
         if locked.is_done:
             raise TransitionConflict(_("This milestone is already done."))
+        before, _after = _milestone_neighbours(locked)
+        pending = [m for m in before if not m.is_done]
+        if pending:
+            raise TransitionConflict(
+                _("“%(other)s” must be done before “%(kind)s”.")
+                % {"other": pending[0], "kind": locked}
+            )
+        latest = max((m for m in before), key=lambda m: m.actual_date, default=None)
+        if latest is not None and latest.actual_date and actual_date < latest.actual_date:
+            raise InvalidInput(
+                _("“%(kind)s” cannot be done before “%(other)s”, done on %(date)s.")
+                % {"kind": locked, "other": latest, "date": latest.actual_date.isoformat()},
+                field="actual_date",
+            )
+        if actual_date < timezone.localdate(locked.project.created_at):
+            raise InvalidInput(
+                _("A milestone cannot be done before the relocation was ordered (%(date)s).")
+                % {"date": timezone.localdate(locked.project.created_at).isoformat()},
+                field="actual_date",
+            )
         _verify_with_evidence(
             locked=locked,
             stored=stored,
@@ -677,6 +1136,10 @@ def closure_check_verify(
         if all(c.verified_on for c in checks):
             closure.verified_on = max(c.verified_on for c in checks if c.verified_on)
             closure.save(update_fields=["verified_on"])
+            # A shut-down enterprise of a built-up area has left it (the exit list counts it done).
+            Enterprise.objects.filter(
+                pk=closure.enterprise_id, in_built_up_area=True, built_up_exit_on=None
+            ).update(built_up_exit_on=closure.verified_on)
     return locked
 
 
@@ -823,12 +1286,16 @@ def task_reject(*, task: RemediationTask, by) -> RemediationTask:
 
 
 def task_deadline_extend(*, task: RemediationTask, deadline: date, by) -> RemediationTask:
-    """Move the task's deadline (an approved extension)."""
+    """Move the task's deadline (an approved extension): later than today and than the current one."""
     _require(roles.is_manager(by))
     with transaction.atomic():
         locked = _locked_task(task)
-        if locked.status == RemediationTask.Status.ACCEPTED:
-            raise TransitionConflict(_("This item is already accepted."))
+        if locked.status in CLOSED_STATUSES:
+            raise TransitionConflict(
+                _("This item is %(status)s; its deadline no longer moves.")
+                % {"status": locked.get_status_display()}
+            )
+        check_new_deadline(deadline=deadline, current=locked.deadline)
         locked.deadline = deadline
         locked.save(update_fields=["deadline"])
     return locked
@@ -883,5 +1350,8 @@ SIMPLE_TRANSITIONS: dict[str, Callable[..., Enterprise]] = {
 
 
 def transition_allowed(*, enterprise: Enterprise, name: str, user) -> bool:
-    """Whether the user may take the transition now (state, guards and role): drives the buttons."""
-    return has_transition_perm(getattr(enterprise, name), user)
+    """Whether the user may take the transition now (state, guards, role and path, which only a
+    manager may leave): drives the buttons."""
+    return has_transition_perm(getattr(enterprise, name), user) and (
+        on_path(enterprise, name) or roles.is_manager(user)
+    )

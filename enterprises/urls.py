@@ -20,6 +20,9 @@ urlpatterns = [
     path(
         "evidence/<slug:kind>/<int:pk>/", views.lifecycle_evidence_view, name="lifecycle-evidence"
     ),
+    path("built-up-exit/", views.built_up_exit_view, name="built-up-exit"),
+    path("clusters/", views.cluster_list_view, name="clusters"),
+    path("clusters/<int:pk>/", views.cluster_detail_view, name="cluster"),
     path("tier-policy/", views.tier_policy_list_view, name="tier-policy"),
     path("tier-policy/<int:pk>/edit/", views.tier_policy_edit_view, name="tier-policy-edit"),
 ]

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govern import errors
+from govern import clock, errors, roles
 from govern.decorators import manager_required, staff_required
 from govern.exports import Sheet, xlsx_response
 from govern.files import stored_file_response
+from govern.params import int_param
 from govern.views import form_action
 
 from . import selectors, services
@@ -25,13 +26,15 @@ from .filters import EnterpriseFilter
 from .forms import (
     CertifyForm,
     ClosureCheckForm,
+    ClusterForm,
+    ConsolidateForm,
     EnterpriseForm,
     GradingForm,
     ImportForm,
     MilestoneDoneForm,
     MilestonePlanForm,
-    ReasonForm,
     RelocationForm,
+    StepForm,
     TaskForm,
     TierPolicyForm,
 )
@@ -39,12 +42,18 @@ from .importing import COLUMNS, enterprise_import
 from .models import (
     ClosureCheck,
     ClosureEvidence,
+    District,
     ImportJob,
     RelocationEvidence,
     RelocationMilestone,
     RemediationTask,
+    ScatteredCluster,
+    State,
     TierPolicy,
+    TierPolicyVersion,
+    on_path,
 )
+from .parks import suitable_parks
 
 
 def _filtered(request) -> EnterpriseFilter:
@@ -159,14 +168,23 @@ def enterprise_transition_view(request, pk: int, name: str):
         raise Http404
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form_class = {"start_relocation": RelocationForm, "certify_compliant": CertifyForm}.get(
-        name, ReasonForm
+        name, StepForm
     )
-    form = form_class(request.POST or None, initial={"expected_state": enterprise.state})
+    options = {"off_path": not on_path(enterprise, name)}
+    if name == "start_relocation":
+        options["parks"] = suitable_parks(enterprises=[enterprise])
+    form = form_class(request.POST or None, initial={"expected_state": enterprise.state}, **options)
     label = getattr(enterprise, name)._django_fsm.get_transition(enterprise.state)
     if request.method == "POST" and form.is_valid():
         extra = {
             k: form.cleaned_data[k]
-            for k in ("park", "achieved_voc_reduction_tpa")
+            for k in (
+                "park",
+                "override_reason",
+                "verified_voc_reduction_tpa",
+                "reduction_basis",
+                "reduction_reference",
+            )
             if k in form.cleaned_data
         }
         try:
@@ -193,7 +211,16 @@ def enterprise_transition_view(request, pk: int, name: str):
     return render(
         request,
         "enterprises/transition.html",
-        {"form": form, "enterprise": enterprise, "title": title},
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "title": title,
+            "name": name,
+            "off_path": options["off_path"],
+            "declared": services.declared_reduction(enterprise=enterprise)
+            if name == "certify_compliant"
+            else None,
+        },
     )
 
 
@@ -259,24 +286,166 @@ def tier_policy_list_view(request):
     return render(
         request,
         "enterprises/tier_policy.html",
-        {"policies": TierPolicy.objects.select_related("updated_by")},
+        {
+            "policies": TierPolicy.objects.select_related("updated_by"),
+            "current": services.policy_version_current(),
+            "versions": TierPolicyVersion.objects.select_related("created_by")[:50],
+        },
     )
 
 
 @manager_required
 def tier_policy_edit_view(request, pk: int):
+    """Edit one tier's policy in two steps: the first submit shows how many enterprises the edit
+    would move; "save" applies it."""
     policy = get_object_or_404(TierPolicy, pk=pk)
     form = TierPolicyForm(request.POST or None, instance=policy)
+    impact = None
+    if request.method == "POST" and form.is_valid():
+        fresh = TierPolicy.objects.get(pk=pk)  # the form's instance already carries the edit
+        if request.POST.get("confirm") != "1":
+            impact = services.tier_policy_impact(policy=fresh, data=form.cleaned_data)
+        else:
+            try:
+                services.tier_policy_update(policy=fresh, data=form.cleaned_data, by=request.user)
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("enterprises:tier-policy")
+    return render(
+        request,
+        "enterprises/tier_policy_edit.html",
+        {"form": form, "policy": policy, "impact": impact},
+    )
+
+
+def _exit_filters(request) -> dict:
+    return {
+        "district": int_param(request.GET.get("district")),
+        "left": request.GET.get("left", ""),
+    }
+
+
+@manager_required
+def built_up_exit_view(request):
+    """Enterprises of built-up areas that must move into a park or exit, with their standing."""
+    filters = _exit_filters(request)
+    rows = selectors.built_up_exit_list(user=request.user, today=clock.today(), filters=filters)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "built-up-exit",
+            [
+                Sheet(
+                    _("Built-up-area exit list"),
+                    [
+                        _("Enterprise"),
+                        _("Credit code"),
+                        _("District"),
+                        _("Sector"),
+                        _("Hazardous chemicals"),
+                        _("Decision"),
+                        _("Stage"),
+                        _("Due year"),
+                        _("Left on"),
+                        _("Standing"),
+                    ],
+                    (
+                        [
+                            r.enterprise.name,
+                            r.enterprise.uscc,
+                            str(r.enterprise.district),
+                            str(r.enterprise.sector),
+                            _("yes") if r.enterprise.handles_hazardous_chemicals else _("no"),
+                            r.decision_label,
+                            r.stage,
+                            r.due_year,
+                            r.enterprise.built_up_exit_on,
+                            r.status_label,
+                        ]
+                        for r in rows
+                    ),
+                )
+            ],
+        )
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "enterprises/built_up_exit.html",
+        {
+            "rows": rows,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in selectors.ExitStatus.choices],
+            "districts": District.objects.all(),
+            "filters": filters,
+            "export_query": query.urlencode(),
+            "default_year": settings.GOVERN_BUILT_UP_EXIT_YEAR,
+        },
+    )
+
+
+@staff_required
+def cluster_list_view(request):
+    form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.tier_policy_update(policy=policy, data=form.cleaned_data, by=request.user)
+            cluster = services.cluster_create(data=form.cleaned_data, by=request.user)
         except errors.ApplicationError as error:
             errors.add_error_to_form(form, error)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("enterprises:tier-policy")
+            messages.success(request, _("Cluster created; add its members on their pages."))
+            return redirect("enterprises:cluster", pk=cluster.pk)
     return render(
-        request, "enterprises/form.html", {"form": form, "title": policy.get_tier_display()}
+        request,
+        "enterprises/clusters.html",
+        {"clusters": selectors.cluster_list(), "form": form},
+    )
+
+
+@staff_required
+def cluster_detail_view(request, pk: int):
+    cluster = get_object_or_404(ScatteredCluster.objects.select_related("district"), pk=pk)
+    members = list(selectors.cluster_members(cluster=cluster))
+    moving = [m for m in members if m.state != State.CLOSED]
+    off_path = any(not on_path(m, "start_relocation") for m in moving)
+    form = ConsolidateForm(
+        request.POST or None,
+        parks=suitable_parks(enterprises=moving) if moving else [],
+        off_path=off_path,
+    )
+    if request.method == "POST":
+        if not roles.is_manager(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.cluster_consolidate(
+                    cluster=cluster,
+                    park=form.cleaned_data["park"],
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    by=request.user,
+                )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(form, error)
+            else:
+                messages.success(request, _("The cluster is moving into the park as one project."))
+                return redirect("enterprises:cluster", pk=pk)
+    return render(
+        request,
+        "enterprises/cluster.html",
+        {
+            "cluster": cluster,
+            "members": members,
+            "projects": selectors.cluster_projects(cluster=cluster),
+            "form": form,
+            "off_path": off_path,
+            "can_consolidate": roles.is_manager(request.user)
+            and bool(moving)
+            and not any(m.state == State.RELOCATING for m in moving),
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govern import clock
+from govern.errors import InvalidInput
 
 # The status every task and order ends in when its evidence is accepted: the one meaning of "done";
 # and the status of one whose enterprise was closed before it was done (it is no longer asked for).
@@ -127,6 +128,22 @@ class UploadedFileBase(StoredFileBase):
 
     class Meta:
         abstract = True
+
+
+def check_new_deadline(*, deadline: date, current: date | None) -> None:
+    """An approved extension moves a deadline forward: after today and after the current one."""
+    if deadline <= clock.today():
+        raise InvalidInput(
+            _("A new deadline must lie after today (%(today)s).")
+            % {"today": clock.today().isoformat()},
+            field="deadline",
+        )
+    if current is not None and deadline <= current:
+        raise InvalidInput(
+            _("A new deadline must be later than the current one (%(current)s).")
+            % {"current": current.isoformat()},
+            field="deadline",
+        )
 
 
 class DeadlineMixin:

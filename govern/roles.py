@@ -62,7 +62,7 @@ def scope_to_user(
     if is_staff_role(user):
         return queryset
     if is_enterprise_user(user) and user.enterprise_id:
-        lookup = "pk" if enterprise_field == "pk" else f"{enterprise_field}_id"
+        lookup = "pk" if enterprise_field == "pk" else f"{enterprise_field}__pk"
         return queryset.filter(**{lookup: user.enterprise_id})
     return queryset.none()
 

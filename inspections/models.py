@@ -314,7 +314,7 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
         EVIDENCE_SUBMITTED = "evidence_submitted", _("evidence submitted")
         ACCEPTED = ACCEPTED, _("accepted")
         OVERDUE = "overdue", _("overdue")
-        CANCELLED = CANCELLED, _("cancelled (enterprise closed)")
+        CANCELLED = CANCELLED, _("cancelled")
 
     ACTIVE_STATUSES = (Status.OPEN, Status.EVIDENCE_SUBMITTED, Status.OVERDUE)
 
@@ -351,6 +351,11 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
     )
     # Set when the visit record is submitted (the order reaches the enterprise); empty in a draft.
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    disposition = models.TextField(
+        _("what became of it"),
+        blank=True,
+        help_text=_("Why it was cancelled (the site closed or was left for a park)."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,16 +3,27 @@
 | event                        | reaction                                                        | when           |
 | ---------------------------- | --------------------------------------------------------------- | -------------- |
 | enterprises.EnterpriseClosed | ``cancel_obligations``: open orders cancelled, planned inspections dropped | in transaction |
+| enterprises.RelocationCompleted | ``cancel_old_site_orders``: open orders about the old site cancelled | in transaction |
 """
 
-from enterprises.events import EnterpriseClosed
+from enterprises.events import EnterpriseClosed, RelocationCompleted
+from enterprises.models import IndustrialPark
 from govern.events import subscribe
 from govern.models import User
 
-from .services import obligations_cancel_for_closure
+from .services import obligations_cancel_for_closure, obligations_cancel_for_relocation
 
 
 @subscribe(EnterpriseClosed, in_transaction=True)
 def cancel_obligations(event: EnterpriseClosed) -> None:
     by = User.objects.filter(pk=event.by_id).first() if event.by_id is not None else None
     obligations_cancel_for_closure(enterprise_id=event.enterprise_id, by=by)
+
+
+@subscribe(RelocationCompleted, in_transaction=True)
+def cancel_old_site_orders(event: RelocationCompleted) -> None:
+    by = User.objects.filter(pk=event.by_id).first() if event.by_id is not None else None
+    park = IndustrialPark.objects.filter(enterprises=event.enterprise_id).first()
+    obligations_cancel_for_relocation(
+        enterprise_id=event.enterprise_id, park_name=park.name if park else "", by=by
+    )

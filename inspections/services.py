@@ -17,7 +17,7 @@ from enterprises.models import Enterprise, State, TierPolicy
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import publish
-from govern.models import StoredFileBase
+from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
 from govern.workdays import add_working_days
 
@@ -479,8 +479,12 @@ def order_deadline_extend(*, order: RectificationOrder, deadline: date, by) -> R
     _require(roles.is_manager(by))
     with transaction.atomic():
         locked = _locked_order(order)
-        if locked.status == RectificationOrder.Status.ACCEPTED:
-            raise TransitionConflict(_("This item is already accepted."))
+        if locked.status in CLOSED_STATUSES:
+            raise TransitionConflict(
+                _("This item is %(status)s; its deadline no longer moves.")
+                % {"status": locked.get_status_display()}
+            )
+        check_new_deadline(deadline=deadline, current=locked.deadline)
         locked.deadline = deadline
         if locked.status == RectificationOrder.Status.OVERDUE and deadline >= clock.today():
             locked.reopen()
@@ -633,12 +637,39 @@ def _follow_ups_sql(*, due: date, shard: int, shards: int) -> list[int]:
 
 def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:
     """A closure was ordered: the enterprise's open orders are cancelled (recorded as closed by the
-    closure) and its planned inspections dropped, so nothing keeps escalating or spawning visits."""
-    now = clock.now()
-    cancelled = RectificationOrder.objects.filter(
-        enterprise_id=enterprise_id, status__in=RectificationOrder.ACTIVE_STATUSES
-    ).update(status=RectificationOrder.Status.CANCELLED, closed_at=now, closed_by=by)
+    closure, with the reason) and its planned inspections dropped, so nothing keeps escalating or
+    spawning visits."""
+    cancelled = _orders_cancel(
+        enterprise_id=enterprise_id,
+        by=by,
+        why=_("Cancelled: the enterprise's closure was ordered on %(date)s.")
+        % {"date": clock.today().isoformat()},
+    )
     PlannedInspection.objects.filter(
         enterprise_id=enterprise_id, status=PlannedInspection.Status.PLANNED
     ).update(status=PlannedInspection.Status.CANCELLED)
     return cancelled
+
+
+def obligations_cancel_for_relocation(*, enterprise_id: int, park_name: str, by) -> int:
+    """A relocation was completed: orders about the old, decommissioned site are cancelled with the
+    reason (the new site passed its acceptance inspection); planned inspections stay, at the new site."""
+    return _orders_cancel(
+        enterprise_id=enterprise_id,
+        by=by,
+        why=_(
+            "Cancelled: the site was decommissioned when the enterprise moved into %(park)s on %(date)s."
+        )
+        % {"park": park_name, "date": clock.today().isoformat()},
+    )
+
+
+def _orders_cancel(*, enterprise_id: int, by, why: str) -> int:
+    return RectificationOrder.objects.filter(
+        enterprise_id=enterprise_id, status__in=RectificationOrder.ACTIVE_STATUSES
+    ).update(
+        status=RectificationOrder.Status.CANCELLED,
+        closed_at=clock.now(),
+        closed_by=by,
+        disposition=why,
+    )

@@ -103,6 +103,14 @@ class RemediationTaskFactory(factory.django.DjangoModelFactory):
     owner = "蔡明辉"
 
 
+# What a certification records: the verified reduction and its basis.
+VERIFIED = {
+    "verified_voc_reduction_tpa": Decimal("3.000"),
+    "reduction_basis": "test_report",
+    "reduction_reference": "闽环检字〔2026〕第101号",
+}
+
+
 def park(code: str = "jinjiang_edz") -> IndustrialPark:
     return IndustrialPark.objects.get(code=code)
 
@@ -114,6 +122,8 @@ def done_relocation_project(enterprise) -> RelocationProject:
     )
     for kind in RelocationMilestone.Kind:
         RelocationMilestone.objects.create(project=project, kind=kind, actual_date=date.today())
+    Enterprise.objects.filter(pk=enterprise.pk).update(relocation_project=project)
+    enterprise.relocation_project = project
     return project
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from enterprises.models import Enterprise, State, TransitionLog
+from demo.management.commands.load_demo import CLUSTER_SIZE
+from enterprises.models import Enterprise, RelocationProject, State, TransitionLog
 from govern.models import User
 from inspections.models import RectificationOrder
 
@@ -16,8 +17,19 @@ from inspections.models import RectificationOrder
 def test_load_demo_creates_users_and_enterprises_in_every_state(settings):
     settings.DEBUG = True
     call_command("load_demo", count=120)
-    assert Enterprise.objects.count() == 120
+    # 120 enterprises, plus the workshops of the demo's cluster of scattered enterprises.
+    assert Enterprise.objects.count() == 120 + CLUSTER_SIZE
     assert set(Enterprise.objects.values_list("state", flat=True)) == set(State.values)
+    # Every path is on show: overrides of the policy's path, a consolidated cluster, a relocated
+    # enterprise regraded in its park.
+    assert TransitionLog.objects.exclude(override_reason="").filter(transition="close").exists()
+    assert (
+        TransitionLog.objects.exclude(override_reason="")
+        .filter(transition="start_remediation")
+        .exists()
+    )
+    assert RelocationProject.objects.filter(cluster__isnull=False, members__isnull=False).exists()
+    assert TransitionLog.objects.filter(transition="grade", from_state=State.RELOCATED).exists()
     assert {"manager", "inspector", "inspector2", "enterprise", "admin"} <= set(
         User.objects.values_list("username", flat=True)
     )
@@ -25,7 +37,7 @@ def test_load_demo_creates_users_and_enterprises_in_every_state(settings):
     assert account.enterprise is not None and account.check_password("govern-demo")
     # Every enterprise has a history starting with its registration, spread over up to two years:
     # the services ran on the domain clock, set to each past moment.
-    assert TransitionLog.objects.filter(transition="register").count() == 120
+    assert TransitionLog.objects.filter(transition="register").count() == 120 + CLUSTER_SIZE
     registered = TransitionLog.objects.filter(transition="register")
     assert registered.filter(created_at__lt=timezone.now() - timedelta(days=365)).exists()
     assert not TransitionLog.objects.filter(created_at__gt=timezone.now()).exists()
@@ -36,7 +48,7 @@ def test_load_demo_creates_users_and_enterprises_in_every_state(settings):
     # Orders got their deadlines on the day of their visit, so some are overdue by now.
     assert RectificationOrder.objects.filter(status=RectificationOrder.Status.OVERDUE).exists()
     call_command("load_demo", count=120)  # a second run changes nothing
-    assert Enterprise.objects.count() == 120
+    assert Enterprise.objects.count() == 120 + CLUSTER_SIZE
 
 
 @pytest.mark.django_db
@@ -46,7 +58,7 @@ def test_load_demo_refused_when_debug_is_off(settings):
         call_command("load_demo", count=5)
     assert not Enterprise.objects.exists()
     call_command("load_demo", count=5, force=True)
-    assert Enterprise.objects.count() == 5
+    assert Enterprise.objects.count() == 5 + CLUSTER_SIZE
 
 
 def test_the_demo_runs_on_the_domain_clock_not_a_patched_django():

@@ -295,6 +295,11 @@ GOVERN_PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
 # Days a closure order gives the enterprise to complete the shutdown ("two cuts, three clears"); the
 # closure record's deadline, tracked with the other deadlines and stated on the closure notice.
 GOVERN_CLOSURE_DAYS = 30
+# The year by which enterprises of built-up areas in heavy-polluting sectors, or handling hazardous
+# chemicals, must have moved into a park or closed: the end of 2025 for hazardous-chemical producers
+# in populated areas (国办发〔2017〕77号, 《关于推进城镇人口密集区危险化学品生产企业搬迁改造的指导意见》),
+# which the city's plan extends to its heavy polluters. An enterprise may carry its own approved year.
+GOVERN_BUILT_UP_EXIT_YEAR = int(os.environ.get("GOVERN_BUILT_UP_EXIT_YEAR") or 2025)
 GOVERN_NOTICE_PREFIXES = {
     "grading": "泉环VOC分",
     "rectification": "泉环VOC改",

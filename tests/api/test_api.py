@@ -67,7 +67,7 @@ def test_transitions_run_through_the_services(inspector, manager, enterprise):
     # Refused by state: 409 with the reason.
     response = client.post(
         f"/api/enterprises/{enterprise.pk}/transitions/certify_compliant/",
-        {"reason": "x"},
+        {"reason": "x", **factories.VERIFIED},
         format="json",
     )
     assert response.status_code == 409 and response.json()["detail"]
@@ -81,12 +81,23 @@ def test_transitions_run_through_the_services(inspector, manager, enterprise):
         f"/api/enterprises/{enterprise.pk}/transitions/close/", {"reason": ""}, format="json"
     )
     assert response.status_code == 400 and "reason" in response.json()
+    # Tier B's path is remediation: closing it is an override, which needs its reason.
     response = api_for(manager).post(
         f"/api/enterprises/{enterprise.pk}/transitions/close/", {"reason": "关停"}, format="json"
     )
+    assert response.status_code == 400 and "整治" in response.json()["override_reason"][0]
+    response = api_for(manager).post(
+        f"/api/enterprises/{enterprise.pk}/transitions/close/",
+        {"reason": "关停", "override_reason": "企业申请关停退出"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["state"] == "closed"
+    assert response.json()["path_override_reason"] == "企业申请关停退出"
     log = client.get(f"/api/enterprises/{enterprise.pk}/transitions/").json()
-    assert [e["to_state"] for e in log] == ["graded", "closed"]
+    assert [(e["to_state"], e["override_reason"]) for e in log] == [
+        ("graded", ""),
+        ("closed", "企业申请关停退出"),
+    ]
 
 
 @pytest.mark.django_db

@@ -62,7 +62,10 @@ def city(manager, inspector):
         plan__enterprise=compliant, status=RemediationTask.Status.ACCEPTED
     )
     services.enterprise_certify_compliant(
-        enterprise=compliant, by=inspector, reason="达标", achieved_voc_reduction_tpa=Decimal("4.5")
+        enterprise=compliant,
+        by=inspector,
+        reason="达标",
+        **{**factories.VERIFIED, "verified_voc_reduction_tpa": Decimal("4.5")},
     )
     closed = factories.EnterpriseFactory(
         district=shishi, baseline_voc_tpa=Decimal("10"), name="关停"
@@ -163,9 +166,10 @@ def test_dashboard_and_lists_export_to_xlsx(city, manager, client):
     client.force_login(manager)
     response = client.get(reverse("dashboard:export"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 8
     reductions = list(workbook.worksheets[3].iter_rows(values_only=True))
-    assert [r for r in reductions if r[0] == str(city["jinjiang"])][0][1:4] == (4.5, 10.0, 45)
+    # district, declared, verified, target, share of the target verified
+    assert [r for r in reductions if r[0] == str(city["jinjiang"])][0][2:5] == (4.5, 10.0, 45)
     overdue = client.get(f"{reverse('dashboard:overdue')}?kind=order&format=xlsx")
     rows = list(
         load_workbook(io.BytesIO(b"".join(overdue.streaming_content))).active.iter_rows(

@@ -270,7 +270,9 @@ def test_compliance_tells_the_enterprise(remediating_with_evidence, graded, owne
         evidence_services.evidence_review(
             submission=submission, accept=True, comment="", by=inspector
         )
-    enterprise_services.enterprise_certify_compliant(enterprise=graded, by=inspector, reason="验收")
+    enterprise_services.enterprise_certify_compliant(
+        enterprise=graded, by=inspector, reason="验收", **factories.VERIFIED
+    )
     assert "compliant" in told(owner)
 
 

@@ -26,7 +26,7 @@ def photo():
 def relocating(manager):
     enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="C")
     services.enterprise_start_relocation(
-        enterprise=enterprise, park=factories.park("quanhui_petrochem"), by=manager, reason="入园"
+        enterprise=enterprise, park=factories.park("nanan_edz"), by=manager, reason="入园"
     )
     enterprise.refresh_from_db()
     return enterprise
@@ -66,7 +66,7 @@ def test_relocated_only_when_every_milestone_is_done(relocating, manager, inspec
     )
     services.enterprise_complete_relocation(enterprise=relocating, by=manager, reason="完成")
     relocating.refresh_from_db()
-    assert relocating.state == State.RELOCATED and relocating.park.code == "quanhui_petrochem"
+    assert relocating.state == State.RELOCATED and relocating.park.code == "nanan_edz"
 
 
 @pytest.mark.django_db

@@ -19,12 +19,20 @@ from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from tests import factories
 
 SOURCES = {
-    "grade": {State.REGISTERED, State.GRADED, State.COMPLIANT},
+    # A relocated enterprise keeps operating in its park: it is regraded and may be closed.
+    "grade": {State.REGISTERED, State.GRADED, State.COMPLIANT, State.RELOCATED},
     "start_remediation": {State.GRADED},
     "certify_compliant": {State.REMEDIATING},
-    "start_relocation": {State.GRADED, State.REMEDIATING},
+    "start_relocation": {State.REGISTERED, State.GRADED, State.REMEDIATING},
     "complete_relocation": {State.RELOCATING},
-    "close": {State.REGISTERED, State.GRADED, State.REMEDIATING, State.COMPLIANT, State.RELOCATING},
+    "close": {
+        State.REGISTERED,
+        State.GRADED,
+        State.REMEDIATING,
+        State.COMPLIANT,
+        State.RELOCATING,
+        State.RELOCATED,
+    },
 }
 TARGETS = {
     "grade": State.GRADED,
@@ -40,9 +48,7 @@ SCORES_B = dict.fromkeys(Criterion.values, 15)  # total 75: tier B under the def
 
 def ready_enterprise(state: str) -> Enterprise:
     """An enterprise in ``state`` whose guards are all met, so only state and role decide."""
-    enterprise = factories.EnterpriseFactory(
-        state=state, relocation_park=factories.park("quanzhou_etdz")
-    )
+    enterprise = factories.EnterpriseFactory(state=state)
     factories.RemediationTaskFactory(
         plan__enterprise=enterprise, status=RemediationTask.Status.ACCEPTED
     )
@@ -57,6 +63,8 @@ def run(name: str, enterprise: Enterprise, user, **kwargs):
         )
     if name == "start_relocation":
         kwargs.setdefault("park", factories.park("nanan_edz"))
+    if name == "certify_compliant":
+        kwargs = {**factories.VERIFIED, **kwargs}
     return services.SIMPLE_TRANSITIONS[name](
         enterprise=enterprise, by=user, reason="依法办理", **kwargs
     )
@@ -146,7 +154,9 @@ def test_compliant_refused_while_a_remediation_task_is_open(inspector):
     factories.RemediationTaskFactory(plan=plan, status=RemediationTask.Status.ACCEPTED)
     factories.RemediationTaskFactory(plan=plan, status=RemediationTask.Status.SUBMITTED)
     with pytest.raises(TransitionConflict):
-        services.enterprise_certify_compliant(enterprise=enterprise, by=inspector, reason="达标")
+        services.enterprise_certify_compliant(
+            enterprise=enterprise, by=inspector, reason="达标", **factories.VERIFIED
+        )
     enterprise.refresh_from_db()
     assert enterprise.state == State.REMEDIATING
 
@@ -154,7 +164,7 @@ def test_compliant_refused_while_a_remediation_task_is_open(inspector):
 @pytest.mark.django_db
 def test_relocation_moves_the_enterprise_into_the_target_park(manager):
     enterprise = factories.EnterpriseFactory(state=State.GRADED)
-    target = factories.park("quanhui_petrochem")
+    target = factories.park("nanan_edz")
     services.enterprise_start_relocation(
         enterprise=enterprise, park=target, by=manager, reason="入园"
     )
@@ -168,9 +178,7 @@ def test_relocation_moves_the_enterprise_into_the_target_park(manager):
 
 @pytest.mark.django_db
 def test_expected_state_mismatch_is_a_conflict(manager):
-    enterprise = factories.EnterpriseFactory(
-        state=State.RELOCATING, relocation_park=factories.park()
-    )
+    enterprise = factories.EnterpriseFactory(state=State.RELOCATING)
     with pytest.raises(TransitionConflict):
         services.enterprise_close(
             enterprise=enterprise, by=manager, reason="关停", expected_state=State.GRADED

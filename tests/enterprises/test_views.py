@@ -158,9 +158,7 @@ def test_manager_closes_through_the_form(client_for, manager):
 
 @pytest.mark.django_db
 def test_stale_form_shows_a_conflict_instead_of_acting(client_for, manager):
-    enterprise = factories.EnterpriseFactory(
-        state=State.RELOCATING, relocation_park=factories.park()
-    )
+    enterprise = factories.EnterpriseFactory(state=State.RELOCATING)
     response = client_for(manager).post(
         reverse("enterprises:transition", args=[enterprise.pk, "close"]),
         {"reason": "关停", "expected_state": "graded"},
@@ -258,7 +256,12 @@ def test_manager_edits_tier_policy_inspector_cannot(client_for, manager, inspect
         "inspection_interval_days": 90,
     }
     assert client_for(inspector).post(url, data).status_code == 403
-    assert client_for(manager).post(url, data).status_code == 302
+    # The first submit shows what the edit would change and saves nothing.
+    preview = client_for(manager).post(url, data)
+    assert preview.status_code == 200 and 'name="confirm"' in preview.content.decode()
+    policy.refresh_from_db()
+    assert policy.min_score == 70
+    assert client_for(manager).post(url, {**data, "confirm": "1"}).status_code == 302
     policy.refresh_from_db()
     assert (policy.min_score, policy.remediation_deadline_days, policy.updated_by) == (
         72,

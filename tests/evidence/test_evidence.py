@@ -1,5 +1,7 @@
 """Evidence: file checks, versions that never overwrite, the review loop, and reaching compliant."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -173,8 +175,15 @@ def test_enterprise_reaches_compliant_when_everything_is_accepted(
         enterprise=remediating, name="certify_compliant", user=inspector
     )
     enterprise_services.enterprise_certify_compliant(
-        enterprise=remediating, by=inspector, reason="全部验收"
+        enterprise=remediating,
+        by=inspector,
+        reason="全部验收",
+        verified_voc_reduction_tpa=Decimal("4.2"),
+        reduction_basis="material_ledger",
+        reduction_reference="2026年上半年原辅材料台账",
     )
     remediating.refresh_from_db()
     assert remediating.state == State.COMPLIANT
-    assert remediating.achieved_voc_reduction_tpa == 5.5  # 3.5 + 2 expected by the tasks
+    # The verified figure is recorded as measured; the plan's declared one is not copied over it.
+    assert remediating.verified_voc_reduction_tpa == Decimal("4.2")
+    assert enterprise_services.declared_reduction(enterprise=remediating) == Decimal("5.5")

@@ -201,7 +201,7 @@ def test_open_order_blocks_the_compliant_transition(inspector, partner):
     submit_with_order(visit, inspector)
     with pytest.raises(TransitionConflict, match="整改|rectification"):
         enterprise_services.enterprise_certify_compliant(
-            enterprise=enterprise, by=inspector, reason="达标"
+            enterprise=enterprise, by=inspector, reason="达标", **factories.VERIFIED
         )
 
 

@@ -123,7 +123,7 @@ def test_relocation_and_closure_issue_their_notices(manager, django_capture_on_c
     closing = factories.EnterpriseFactory(state=State.GRADED, tier="D", name="泉港通达化工有限公司")
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_services.enterprise_start_relocation(
-            enterprise=moving, park=factories.park("shishi_dyeing"), by=manager, reason="入园"
+            enterprise=moving, park=factories.park("nanan_edz"), by=manager, reason="入园"
         )
         enterprise_services.enterprise_close(
             enterprise=closing, by=manager, reason="D级企业，依法关停"
@@ -131,7 +131,7 @@ def test_relocation_and_closure_issue_their_notices(manager, django_capture_on_c
     relocation = flat(pdf_text(Notice.objects.get(kind=NoticeKind.RELOCATION)))
     assert (
         f"泉环VOC迁〔{YEAR}〕1号" in relocation
-        and "石狮市印染集控区" in relocation
+        and "南安经济开发区" in relocation
         and "石狮锦华印染有限公司" in relocation
     )
     closure_notice = Notice.objects.get(kind=NoticeKind.CLOSURE)

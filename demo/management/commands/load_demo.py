@@ -25,11 +25,12 @@ from enterprises.models import (
     District,
     Enterprise,
     IndustrialPark,
-    RelocationProject,
+    ReductionBasis,
     RemediationTask,
     Sector,
     State,
 )
+from enterprises.parks import suitable_parks
 from enterprises.validators import uscc_check_character
 from govern import clock, roles
 from govern.models import User
@@ -179,6 +180,17 @@ def demo_uscc(rng: random.Random, district: District) -> str:
     return first17 + uscc_check_character(first17)
 
 
+# The first enterprises show the paths a random draw might miss: a relocated enterprise regraded in
+# its park, and a manager's override onto another path (remediation instead of relocation; closure
+# of a tier-B enterprise).
+SHOWCASE = {
+    1: (State.RELOCATED, "regrade"),
+    2: (State.COMPLIANT, "override"),
+    3: (State.CLOSED, "override"),
+}
+CLUSTER_SIZE = 5
+
+
 class DemoTimeline:
     """An enterprise's history: services called inside ``step()`` run on the domain clock
     (``govern.clock``) at a later moment in the past, so log entries, deadlines and dates fall
@@ -237,6 +249,7 @@ class Command(BaseCommand):
                 create_demo_inspections(rng=rng, users=users)
                 create_demo_portal(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
+                self.create_cluster(rng=rng, users=users)
                 self.issue_grading_notices(users=users)
                 self.progress("rendering the notices")
             run_daily()  # the daily deadline job, as the scheduler would run it this morning
@@ -310,6 +323,7 @@ class Command(BaseCommand):
                         "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
                         "contact_phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
                         "in_built_up_area": rng.random() < 0.35,
+                        "exit_due_year": rng.choice([None, None, 2026, 2027]),
                         "handles_hazardous_chemicals": sector.code
                         in {"petrochemical", "chemical", "oil_storage"},
                         "baseline_voc_tpa": baseline.quantize(Decimal("0.001")),
@@ -321,10 +335,11 @@ class Command(BaseCommand):
                     by=inspector,
                     reason="污染源普查登记",
                 )
-            target = rng.choices(states, state_weights)[0]
+            target, showcase = SHOWCASE.get(number, (rng.choices(states, state_weights)[0], ""))
             self.advance(
                 enterprise,
                 target,
+                showcase=showcase,
                 rng=rng,
                 timeline=timeline,
                 inspector=inspector,
@@ -336,19 +351,29 @@ class Command(BaseCommand):
         users["enterprise"].enterprise = portal_enterprise or Enterprise.objects.first()
         users["enterprise"].save()
 
-    def advance(self, enterprise, target, *, rng, timeline, inspector, manager, parks) -> None:
+    def advance(
+        self, enterprise, target, *, showcase="", rng, timeline, inspector, manager, parks
+    ) -> None:
         if target == State.REGISTERED:
             return
-        if target == State.CLOSED and rng.random() < 0.5:
+        if target == State.CLOSED and not showcase and rng.random() < 0.5:
             with timeline.step():
                 services.enterprise_close(
                     enterprise=enterprise, by=manager, reason="无证经营，依法取缔"
                 )
             self.verify_closure(enterprise, rng=rng, timeline=timeline, inspector=inspector)
             return
+        # Most follow their tier's path; a few take another one on a manager's override.
+        override = ""
         tier = {State.RELOCATING: "C", State.RELOCATED: "C", State.CLOSED: "D"}.get(
             target
         ) or rng.choice("AABBB")
+        if target in (State.REMEDIATING, State.COMPLIANT) and (
+            showcase == "override" or rng.random() < 0.08
+        ):
+            tier, override = "C", "企业承诺原址提标改造并通过专家论证，经局务会研究同意不予搬迁"
+        elif target == State.CLOSED and (showcase == "override" or rng.random() < 0.25):
+            tier, override = "B", "企业主动申请关停退出，经研究同意"
         low = {"A": 85, "B": 70, "C": 50, "D": 20}[tier]
         total = rng.randint(low, min(100, low + 14))
         scores = dict.fromkeys(Criterion.values, total // 5)
@@ -363,40 +388,52 @@ class Command(BaseCommand):
         if target == State.CLOSED:
             with timeline.step():
                 services.enterprise_close(
-                    enterprise=enterprise, by=manager, reason="D级企业，按分级结果关停"
+                    enterprise=enterprise,
+                    by=manager,
+                    reason="D级企业，按分级结果关停" if not override else "企业申请关停",
+                    override_reason=override,
                 )
             self.verify_closure(enterprise, rng=rng, timeline=timeline, inspector=inspector)
             return
         if target in (State.RELOCATING, State.RELOCATED):
+            options = suitable_parks(enterprises=[enterprise])
+            if not options:  # no park takes it: it exits instead, on a manager's override
+                with timeline.step():
+                    services.enterprise_close(
+                        enterprise=enterprise,
+                        by=manager,
+                        reason="无合规园区可承接，依法关停退出",
+                        override_reason="石化化工项目只能进入湄洲湾石化基地，园区已无空余地块",
+                    )
+                return
             with timeline.step():
-                options = [p for p in parks if p.pk != enterprise.park_id]
                 services.enterprise_start_relocation(
                     enterprise=enterprise,
                     park=rng.choice(options),
                     by=manager,
                     reason="C级企业，实施退城入园",
                 )
-            project = RelocationProject.objects.get(enterprise=enterprise)
-            milestones = list(project.milestones.order_by("kind"))
+            enterprise.refresh_from_db()
+            milestones = list(enterprise.relocation_project.milestones.order_by("kind"))
             done = (
                 len(milestones)
                 if target == State.RELOCATED
                 else rng.randint(0, len(milestones) - 1)
             )
-            for milestone in milestones[:done]:
-                with timeline.step(10, 40):
-                    services.milestone_complete(
-                        milestone=milestone,
-                        actual_date=clock.today(),
-                        uploads=[demo_document()],
-                        note="",
-                        by=inspector,
-                    )
+            self.complete_milestones(milestones[:done], timeline=timeline, inspector=inspector)
             if target == State.RELOCATED:
                 with timeline.step(1, 10):
                     services.enterprise_complete_relocation(
                         enterprise=enterprise, by=manager, reason="新厂区验收合格"
                     )
+                if showcase == "regrade" or rng.random() < 0.5:  # relocated is not the end
+                    with timeline.step(20, 60):
+                        services.enterprise_grade(
+                            enterprise=enterprise,
+                            scores=dict.fromkeys(Criterion.values, 16),
+                            by=inspector,
+                            reason="入园后重新评定",
+                        )
             return
         accepted = target == State.COMPLIANT
         with timeline.step():
@@ -419,7 +456,10 @@ class Command(BaseCommand):
                 for measure in rng.sample(list(RemediationTask.Measure), k=rng.randint(1, 3))
             ]
             services.enterprise_start_remediation(
-                enterprise=enterprise, by=inspector, reason="按一企一策启动整治"
+                enterprise=enterprise,
+                by=manager if override else inspector,
+                reason="按一企一策启动整治",
+                override_reason=override,
             )
         if accepted:
             # The evidence of these tasks is not replayed; their review is, through the services.
@@ -427,10 +467,78 @@ class Command(BaseCommand):
                 with timeline.step(20, 60):
                     services.task_evidence_received(task=task)
                     services.task_accept(task=task, by=inspector)
+            declared = services.declared_reduction(enterprise=enterprise)
+            basis = rng.choice(list(ReductionBasis))
             with timeline.step(10, 40):
                 services.enterprise_certify_compliant(
-                    enterprise=enterprise, by=inspector, reason="整治任务全部验收通过"
+                    enterprise=enterprise,
+                    by=inspector,
+                    reason="整治任务全部验收通过",
+                    verified_voc_reduction_tpa=(
+                        declared * Decimal(rng.uniform(0.6, 1.05))
+                    ).quantize(Decimal("0.001")),
+                    reduction_basis=basis,
+                    reduction_reference={
+                        ReductionBasis.TEST_REPORT: f"闽环检字〔{clock.today().year}〕第{rng.randint(100, 999)}号",
+                        ReductionBasis.MATERIAL_LEDGER: f"{clock.today().year}年上半年原辅材料台账",
+                        ReductionBasis.MONITORING: f"{clock.today():%Y年%m月}在线监测数据",
+                    }[basis],
                 )
+
+    def complete_milestones(self, milestones, *, timeline, inspector) -> None:
+        for milestone in milestones:
+            with timeline.step(10, 40):
+                services.milestone_complete(
+                    milestone=milestone,
+                    actual_date=clock.today(),
+                    uploads=[demo_document()],
+                    note="",
+                    by=inspector,
+                )
+
+    def create_cluster(self, *, rng: random.Random, users) -> None:
+        """A cluster of scattered footwear workshops in Jinjiang, consolidated into the Jinjiang
+        Economic Development Zone as one project, half-way through its milestones."""
+        manager, inspector = users["manager"], users["inspector"]
+        jinjiang = District.objects.get(code="jinjiang")
+        footwear = Sector.objects.get(code="footwear")
+        start = clock.now() - timedelta(days=200)
+        timeline = DemoTimeline(rng, start=start, end=clock.now())
+        with timeline.here():
+            cluster = services.cluster_create(
+                data={
+                    "name": "晋江陈埭镇鞋材加工作坊集群",
+                    "district": jinjiang,
+                    "description": "沿街分散的鞋材胶粘、喷漆小作坊，无组织排放，整合入园集中治理。",
+                },
+                by=inspector,
+            )
+            for n in range(1, CLUSTER_SIZE + 1):
+                services.enterprise_register(
+                    data={
+                        "name": f"晋江陈埭第{n}鞋材加工厂",
+                        "sector": footwear,
+                        "district": jinjiang,
+                        "address": f"福建省泉州市晋江市陈埭镇沿街{n * 17}号",
+                        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                        "in_built_up_area": True,
+                        "baseline_voc_tpa": Decimal("0.800"),
+                        "site_area_m2": Decimal(rng.randint(300, 900)),
+                        "cluster": cluster,
+                    },
+                    uscc=demo_uscc(rng, jinjiang),
+                    by=inspector,
+                    reason="散乱污排查登记",
+                )
+        with timeline.step(10, 20):
+            project = services.cluster_consolidate(
+                cluster=cluster,
+                park=IndustrialPark.objects.get(code="jinjiang_edz"),
+                by=manager,
+                reason="散乱污作坊整合入园，统一建设废气收集治理设施",
+            )
+        milestones = list(project.milestones.order_by("kind"))
+        self.complete_milestones(milestones[:3], timeline=timeline, inspector=inspector)
 
     def verify_closure(self, enterprise, *, rng, timeline, inspector) -> None:
         checks = list(ClosureCheck.objects.filter(closure__enterprise=enterprise).order_by("item"))
