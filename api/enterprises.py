@@ -20,6 +20,7 @@ from enterprises.models import (
     Criterion,
     DistrictTarget,
     Enterprise,
+    GovernancePath,
     GradingAssessment,
     IndustrialPark,
     ReductionBasis,
@@ -50,6 +51,18 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     uscc_override_reason = serializers.CharField(required=False, allow_blank=True, write_only=True)
     tier = serializers.ChoiceField(
         choices=Tier.choices, allow_blank=True, read_only=True, help_text="Empty until graded."
+    )
+    governance_path = serializers.ChoiceField(
+        choices=GovernancePath.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The path the tier policy (or a manager's override) set; empty until graded.",
+    )
+    reduction_basis = serializers.ChoiceField(
+        choices=ReductionBasis.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until certified compliant.",
     )
 
     class Meta:
@@ -163,6 +176,10 @@ for _criterion in Criterion:
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
+    governance_path = serializers.ChoiceField(
+        choices=GovernancePath.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = GradingAssessment
         fields = (
@@ -447,7 +464,7 @@ class TierPolicyViewSet(
     queryset = TierPolicy.objects.all()
     pagination_class = None
     filter_backends = []
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_update(self, serializer):
         serializer.instance = services.tier_policy_update(
@@ -709,7 +726,9 @@ class ClusterViewSet(
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.display_name", default=None)
+    created_by = serializers.CharField(
+        source="created_by.display_name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = TierPolicyVersion

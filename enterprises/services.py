@@ -31,6 +31,7 @@ from django_fsm import has_transition_perm
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import Event, publish
+from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, check_new_deadline
 from govern.uploads import EVIDENCE_KINDS, StoredFile, accept_upload, store_by_hash
 
@@ -403,11 +404,12 @@ def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> Ti
                 .exclude(governance_path=locked.governance_path)
                 .select_for_update()
             )
-            reason = _("Tier policy v%(number)d puts tier %(tier)s on the path “%(path)s”.") % {
-                "number": version.number,
-                "tier": locked.tier,
-                "path": GovernancePath(locked.governance_path).label,
-            }
+            with bureau_language():
+                reason = _("Tier policy v%(number)d puts tier %(tier)s on the path “%(path)s”.") % {
+                    "number": version.number,
+                    "tier": locked.tier,
+                    "path": GovernancePath(locked.governance_path).label,
+                }
             Enterprise.objects.filter(pk__in=[e.pk for e in movers]).update(
                 governance_path=locked.governance_path
             )
@@ -842,12 +844,14 @@ def enterprise_complete_relocation(
         if locked.in_built_up_area:
             locked.in_built_up_area = False
             locked.built_up_exit_on = today
+        with bureau_language():
+            carried = _("Carried over to the new site in %(park)s on %(date)s.") % {
+                "park": park.name,
+                "date": today.isoformat(),
+            }
         RemediationTask.objects.filter(
             plan__enterprise=locked, status__in=RemediationTask.OPEN_STATUSES
-        ).update(
-            disposition=_("Carried over to the new site in %(park)s on %(date)s.")
-            % {"park": park.name, "date": today.isoformat()}
-        )
+        ).update(disposition=carried)
 
     def complete(member: Enterprise, member_reason: str) -> Enterprise:
         return _transition(
@@ -906,8 +910,15 @@ def enterprise_close(
     open orders are cancelled and its planned inspections dropped, so no deadline keeps escalating."""
     opened: dict[str, ClosureRecord] = {}
 
+    with bureau_language():
+        left = _("Closure ordered: %(reason)s") % {"reason": reason.strip()}
+        cancelled = _("Cancelled: closure ordered on %(date)s (%(reason)s).") % {
+            "date": clock.today().isoformat(),
+            "reason": reason.strip(),
+        }
+
     def leave(locked: Enterprise) -> None:
-        _leave_relocation(locked, _("Closure ordered: %(reason)s") % {"reason": reason.strip()})
+        _leave_relocation(locked, left)
 
     def open_closure(locked: Enterprise) -> None:
         closure, _created = ClosureRecord.objects.get_or_create(
@@ -924,11 +935,7 @@ def enterprise_close(
         )
         RemediationTask.objects.filter(
             plan__enterprise=locked, status__in=RemediationTask.OPEN_STATUSES
-        ).update(
-            status=RemediationTask.Status.CANCELLED,
-            disposition=_("Cancelled: closure ordered on %(date)s (%(reason)s).")
-            % {"date": clock.today().isoformat(), "reason": reason.strip()},
-        )
+        ).update(status=RemediationTask.Status.CANCELLED, disposition=cancelled)
         opened["closure"] = closure
 
     return _transition(

@@ -17,6 +17,7 @@ from enterprises.models import Enterprise, State, TierPolicy
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import publish
+from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
 from govern.workdays import add_working_days
@@ -639,12 +640,11 @@ def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:
     """A closure was ordered: the enterprise's open orders are cancelled (recorded as closed by the
     closure, with the reason) and its planned inspections dropped, so nothing keeps escalating or
     spawning visits."""
-    cancelled = _orders_cancel(
-        enterprise_id=enterprise_id,
-        by=by,
-        why=_("Cancelled: the enterprise's closure was ordered on %(date)s.")
-        % {"date": clock.today().isoformat()},
-    )
+    with bureau_language():
+        why = _("Cancelled: the enterprise's closure was ordered on %(date)s.") % {
+            "date": clock.today().isoformat()
+        }
+    cancelled = _orders_cancel(enterprise_id=enterprise_id, by=by, why=why)
     PlannedInspection.objects.filter(
         enterprise_id=enterprise_id, status=PlannedInspection.Status.PLANNED
     ).update(status=PlannedInspection.Status.CANCELLED)
@@ -654,14 +654,12 @@ def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:
 def obligations_cancel_for_relocation(*, enterprise_id: int, park_name: str, by) -> int:
     """A relocation was completed: orders about the old, decommissioned site are cancelled with the
     reason (the new site passed its acceptance inspection); planned inspections stay, at the new site."""
-    return _orders_cancel(
-        enterprise_id=enterprise_id,
-        by=by,
-        why=_(
-            "Cancelled: the site was decommissioned when the enterprise moved into %(park)s on %(date)s."
-        )
-        % {"park": park_name, "date": clock.today().isoformat()},
-    )
+    with bureau_language():
+        why = _(
+            "Cancelled: the site was decommissioned when the enterprise moved into %(park)s on "
+            "%(date)s."
+        ) % {"park": park_name, "date": clock.today().isoformat()}
+    return _orders_cancel(enterprise_id=enterprise_id, by=by, why=why)
 
 
 def _orders_cancel(*, enterprise_id: int, by, why: str) -> int:

@@ -2,7 +2,7 @@
 
 import itertools
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -132,3 +132,28 @@ def reschedule(enterprise) -> None:
     from enterprises.services import inspection_schedule_refresh
 
     inspection_schedule_refresh(enterprises=Enterprise.objects.filter(pk=enterprise.pk))
+
+
+def open_order(enterprise, by, *, days: int = 20):
+    """An issued, open rectification order of a submitted visit (placed directly)."""
+    from django.utils import timezone
+
+    from inspections.models import RectificationOrder, SiteVisit
+
+    visit = SiteVisit.objects.create(
+        enterprise=enterprise,
+        checklist_id=1,
+        started_at=timezone.now(),
+        ended_at=timezone.now(),
+        location="厂区",
+        created_by=by,
+        status=SiteVisit.Status.SUBMITTED,
+    )
+    return RectificationOrder.objects.create(
+        issued_at=timezone.now(),
+        enterprise=enterprise,
+        visit=visit,
+        requirement="更换活性炭",
+        legal_basis="《大气污染防治法》第45条",
+        deadline=timezone.localdate() + timedelta(days=days),
+    )
