@@ -45,7 +45,8 @@ def enterprise_detail_view(request, pk: int):
             "everything": everything,
             "assessment": enterprise.assessments.select_related("assessed_by").first(),
             "tasks": enterprise.remediation_tasks(),
-            "actions": allowed,
+            "actions": [a for a in allowed if not a.get("override")],
+            "override_actions": [a for a in allowed if a.get("override")],
             "blocked_actions": blocked,
             "visits": inspection_selectors.visit_list(user=request.user).filter(
                 enterprise=enterprise

@@ -191,7 +191,7 @@ def built_up_exit_list(*, user, today: date, filters: dict | None = None) -> lis
     checks = ClosureCheck.objects.filter(closure__enterprise=OuterRef("pk"))
     qs = (
         built_up_exit_queryset(user=user)
-        .select_related("closure")
+        .select_related("closure", "park")
         .annotate(
             milestones_done=_count(milestones.filter(actual_date__isnull=False), "project"),
             acceptance_planned=Subquery(
@@ -235,6 +235,10 @@ def _count(qs, group: str) -> Subquery:
 
 
 def _exit_stage(e) -> str:
+    if e.built_up_exit_on and e.state == State.CLOSED:
+        return _("shutdown verified")
+    if e.built_up_exit_on:
+        return _("moved into %(park)s") % {"park": e.park or "—"}
     if e.state == State.RELOCATING:
         return _("relocating: %(done)d of 7 milestones") % {"done": e.milestones_done or 0}
     if e.state == State.CLOSED and not e.built_up_exit_on:

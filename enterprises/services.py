@@ -41,6 +41,7 @@ from .models import (
     CRITERION_MAX,
     MAX_TPA,
     TERMINAL_STATES,
+    TRANSITION_PATHS,
     ClosureCheck,
     ClosureEvidence,
     ClosureRecord,
@@ -312,11 +313,18 @@ class PolicyImpact:
 
 
 def _policy_changes(policy: TierPolicy, data: Mapping[str, Any]) -> list[dict]:
-    return [
-        {"tier": policy.tier, "field": f, "old": getattr(policy, f), "new": data[f]}
-        for f in POLICY_FIELDS
-        if f in data and data[f] != getattr(policy, f)
-    ]
+    with bureau_language():
+        return [
+            {
+                "tier": policy.tier,
+                "field": f,
+                "label": str(getattr(TierPolicy._meta.get_field(f), "verbose_name", f)),
+                "old": getattr(policy, f),
+                "new": data[f],
+            }
+            for f in POLICY_FIELDS
+            if f in data and data[f] != getattr(policy, f)
+        ]
 
 
 def _path_movers(tier: str):
@@ -492,6 +500,9 @@ def _transition(
         if not meta.has_transition_perm(locked, locked.state, by):
             raise PermissionDenied()
         overridden = _check_path(locked, name, by, (override_reason or "").strip())
+        if not locked.governance_path and name in TRANSITION_PATHS:
+            # An enterprise not yet graded takes the path of the decision made for it.
+            locked.governance_path = path_of_transition(name)
         if before:
             before(locked)
         unmet = [c for c in (meta.get_transition(locked.state).conditions or []) if not c(locked)]

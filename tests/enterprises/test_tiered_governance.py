@@ -187,9 +187,10 @@ def test_policy_edit_counts_and_moves_graded_enterprises_and_keeps_versions(insp
     services.tier_policy_update(policy=policy, data=data, by=manager)
     version = TierPolicyVersion.objects.get(number=2)
     assert version.created_by == manager and version.moved == 2
-    assert version.changes == [
-        {"tier": "B", "field": "governance_path", "old": "remediate", "new": "relocate"}
+    assert [(c["tier"], c["field"], c["old"], c["new"]) for c in version.changes] == [
+        ("B", "governance_path", "remediate", "relocate")
     ]
+    assert version.changes[0]["label"] == "治理路径"  # written in the bureau's language
     for enterprise in moved:
         enterprise.refresh_from_db()
         assert enterprise.governance_path == GovernancePath.RELOCATE
