@@ -610,3 +610,28 @@ def test_certification_needs_a_verified_reduction_with_its_basis(inspector):
     assert Decimal(response.json()["verified_voc_reduction_tpa"]) == Decimal("3")
     assert services.declared_reduction(enterprise=enterprise) == Decimal("6")
     assert TransitionLog.objects.filter(enterprise=enterprise, transition="certify_compliant")
+
+
+@pytest.mark.django_db
+def test_exit_list_and_cluster_pages_do_not_query_per_row(
+    client_for, manager, inspector, django_assert_max_num_queries
+):
+    dyeing = sector("textile_dyeing")
+    cluster = services.cluster_create(
+        data={"name": "作坊群", "district": factories.park().district}, by=inspector
+    )
+    for _ in range(3):
+        factories.EnterpriseFactory(sector=dyeing, in_built_up_area=True, cluster=cluster)
+    client = client_for(manager)
+    urls = [reverse("enterprises:built-up-exit"), reverse("enterprises:cluster", args=[cluster.pk])]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(40) as captured:
+            client.get(url)
+        counts.append(len(captured))
+    for _ in range(12):
+        factories.EnterpriseFactory(sector=dyeing, in_built_up_area=True, cluster=cluster)
+    for url, before in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(before) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
