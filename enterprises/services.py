@@ -113,6 +113,15 @@ def uscc_accept(*, code: str, by, override_reason: str = "") -> str:
     return code
 
 
+def _full_clean(instance, **options) -> None:
+    """Validate a model instance; its first problem becomes an InvalidInput naming the field."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=field) from error
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied()
@@ -377,6 +386,7 @@ def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> Ti
     enterprises onto it (each logged); a new interval reschedules the tier's inspections."""
     _require(roles.is_manager(by))
     with transaction.atomic():
+        # Two edits at once would write the same version number: the latest version is locked.
         TierPolicyVersion.objects.select_for_update().order_by("-number").first()
         locked = TierPolicy.objects.select_for_update().get(pk=policy.pk)
         impact = tier_policy_impact(policy=locked, data=data)
@@ -732,8 +742,6 @@ def enterprise_start_relocation(
     override_reason: str = "",
 ) -> Enterprise:
     """Order the move into a suitable park: a project with its milestones."""
-    if park is None:
-        raise InvalidInput(_("Choose the park the enterprise relocates into."), field="park")
     opened: dict[str, RelocationProject] = {}
 
     def open_project(locked: Enterprise) -> None:
@@ -764,11 +772,7 @@ def cluster_create(*, data: Mapping[str, Any], by) -> ScatteredCluster:
         description=(data.get("description") or "").strip(),
         created_by=by,
     )
-    try:
-        cluster.full_clean()
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise InvalidInput(messages[0], field=field) from error
+    _full_clean(cluster)
     try:
         with transaction.atomic():
             cluster.save()
@@ -1171,11 +1175,7 @@ def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) 
         ).first() or DistrictTarget(district=district, year=year)
         target.voc_reduction_tpa = voc_reduction_tpa
         target.updated_by = by
-        try:
-            target.full_clean(validate_unique=False)
-        except ValidationError as error:
-            field, messages = next(iter(error.message_dict.items()))
-            raise InvalidInput(messages[0], field=field) from error
+        _full_clean(target, validate_unique=False)
         try:
             with transaction.atomic():
                 target.save()
