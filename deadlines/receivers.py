@@ -18,6 +18,8 @@ email and text message where the user has an address or a mobile number). Handle
 | evidence.ExtensionRequested              | every manager                               | decide the request                     |
 | evidence.ExtensionDecided                | the enterprise's accounts                   | the deadline moved, or did not         |
 | notices.NoticeIssued                     | the enterprise's accounts                   | a formal notice was served             |
+| monitoring.AlertOpened                   | the enterprise's inspectors and accounts    | explain (enterprise), check (inspectors) |
+| monitoring.AlertExplained                | the enterprise's inspectors                 | resolve the alert                      |
 
 Reminders before deadlines and escalations after them come from the daily job (``services.run_daily``).
 Messages are written in the bureau's language (Simplified Chinese), whoever's request caused them.
@@ -41,6 +43,9 @@ from govern.models import Notification, User
 from govern.notifications import Message, notify_all, notify_bulk
 from inspections import events as inspection_events
 from inspections.models import PlannedInspection, RectificationOrder, SiteVisit
+from inspections.selectors import enterprise_inspectors
+from monitoring import events as monitoring_events
+from monitoring.models import Alert
 from notices import events as notice_events
 from notices.models import Notice
 
@@ -354,4 +359,64 @@ def tell_enterprise_notice_issued(event: notice_events.NoticeIssued) -> None:
         key=f"notice:{notice.pk}",
         title=_("Notice served: %(number)s %(kind)s")
         % {"number": notice.number, "kind": notice.get_kind_display()},
+    )
+
+
+# Online monitoring
+
+
+def _alert_title(alert: Alert) -> str:
+    what = alert.get_kind_display()
+    subject = alert.subject
+    return _("Monitoring alert at %(outlet)s: %(what)s%(subject)s") % {
+        "outlet": alert.point.outlet,
+        "what": what,
+        "subject": f" ({subject})" if subject else "",
+    }
+
+
+@tells(monitoring_events.AlertOpened)
+def tell_alert_opened(event: monitoring_events.AlertOpened) -> None:
+    """The enterprise's inspectors (with the planned inspection's due date for an exceedance) and the
+    enterprise's accounts, who explain it in the portal."""
+    alert = Alert.objects.select_related("point", "enterprise").get(pk=event.alert_id)
+    planned = alert.planned_inspections.first()
+    body = alert.enterprise.name
+    if alert.peak is not None and alert.limit is not None:
+        body += " · " + _("highest %(peak).1f, limit %(limit)s") % {
+            "peak": alert.peak,
+            "limit": alert.limit,
+        }
+    if planned is not None:
+        body += " · " + _("inspection planned by %(due)s") % {"due": planned.due_date.isoformat()}
+    url = reverse("monitoring:alert", args=[alert.pk])
+    level = Notification.Level.INFO
+    title = _alert_title(alert)
+    _tell(
+        enterprise_inspectors(enterprise_id=alert.enterprise_id),
+        key=f"alert:{alert.pk}",
+        title=title,
+        body=body,
+        url=url,
+        level=level,
+    )
+    _tell_enterprise(
+        alert.enterprise_id,
+        key=f"alert:{alert.pk}",
+        title=title,
+        body=_("Explain in the portal what happened and what you did."),
+        url=url,
+        level=level,
+    )
+
+
+@tells(monitoring_events.AlertExplained)
+def tell_alert_explained(event: monitoring_events.AlertExplained) -> None:
+    alert = Alert.objects.select_related("point", "enterprise").get(pk=event.alert_id)
+    _tell(
+        enterprise_inspectors(enterprise_id=alert.enterprise_id),
+        key=f"alert-explained:{alert.pk}:{alert.explained_at:%Y%m%d%H%M%S}",
+        title=_("Alert explained by %(enterprise)s") % {"enterprise": alert.enterprise.name},
+        body=alert.explanation[:200],
+        url=reverse("monitoring:alert", args=[alert.pk]),
     )

@@ -17,6 +17,7 @@ from evidence.forms import DecisionForm
 from govern import errors, roles
 from govern.decorators import staff_required
 from inspections import selectors as inspection_selectors
+from monitoring import selectors as monitoring_selectors
 from notices import selectors as notice_selectors
 
 HISTORY_SHOWN = 30
@@ -58,8 +59,17 @@ def enterprise_detail_view(request, pk: int):
             and notice_selectors.grading_batch_candidates().filter(pk=enterprise.pk).exists(),
             "relocation": selectors.relocation_of(enterprise=enterprise),
             "closure": selectors.closure_of(enterprise=enterprise),
+            **monitoring_context(enterprise=enterprise, user=request.user),
         },
     )
+
+
+def monitoring_context(*, enterprise, user) -> dict:
+    return {
+        "panels": monitoring_selectors.enterprise_panels(enterprise=enterprise, user=user),
+        "alerts": monitoring_selectors.alert_list(user=user).filter(enterprise=enterprise)[:10],
+        "can_add_point": roles.is_manager(user),
+    }
 
 
 @staff_required

@@ -12,6 +12,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("enterprises/", include("dossier.urls")),
     path("inspections/", include("inspections.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("portal/", include("portal.urls")),
     path("evidence/", include("evidence.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -114,6 +114,7 @@ class PlannedInspection(models.Model):
         RANDOM = "random", _("random draw")
         FOLLOW_UP = "follow_up", _("follow-up of a rectification order")
         ROUTINE = "routine", _("routine")
+        MONITORING = "monitoring", _("targeted: online monitoring exceedance")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -147,6 +148,14 @@ class PlannedInspection(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_ups",
     )
+    alert = models.ForeignKey(
+        "monitoring.Alert",
+        verbose_name=_("monitoring alert checked"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="planned_inspections",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
@@ -159,6 +168,7 @@ class PlannedInspection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["draw", "enterprise"], name="planned_once_per_draw"),
             models.UniqueConstraint(fields=["order"], name="one_follow_up_per_order"),
+            models.UniqueConstraint(fields=["alert"], name="one_inspection_per_alert"),
         ]
 
     def __str__(self) -> str:

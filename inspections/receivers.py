@@ -4,14 +4,21 @@
 | ---------------------------- | --------------------------------------------------------------- | -------------- |
 | enterprises.EnterpriseClosed | ``cancel_obligations``: open orders cancelled, planned inspections dropped | in transaction |
 | enterprises.RelocationCompleted | ``cancel_old_site_orders``: open orders about the old site cancelled | in transaction |
+| monitoring.AlertOpened (exceedance) | ``plan_alert_inspection``: a targeted inspection of the enterprise | in transaction |
 """
 
 from enterprises.events import EnterpriseClosed, RelocationCompleted
 from enterprises.models import IndustrialPark
 from govern.events import subscribe
 from govern.models import User
+from monitoring.events import AlertOpened
+from monitoring.models import Alert
 
-from .services import obligations_cancel_for_closure, obligations_cancel_for_relocation
+from .services import (
+    inspection_plan_for_alert,
+    obligations_cancel_for_closure,
+    obligations_cancel_for_relocation,
+)
 
 
 @subscribe(EnterpriseClosed, in_transaction=True)
@@ -27,3 +34,9 @@ def cancel_old_site_orders(event: RelocationCompleted) -> None:
     obligations_cancel_for_relocation(
         enterprise_id=event.enterprise_id, park_name=park.name if park else "", by=by
     )
+
+
+@subscribe(AlertOpened, in_transaction=True)
+def plan_alert_inspection(event: AlertOpened) -> None:
+    if event.kind == Alert.Kind.EXCEEDANCE:
+        inspection_plan_for_alert(alert_id=event.alert_id)

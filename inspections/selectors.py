@@ -12,6 +12,7 @@ from django.utils import timezone
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import State
 from govern import roles
+from govern.models import User
 
 from .models import PlannedInspection, RectificationOrder, SiteVisit
 
@@ -73,3 +74,29 @@ def order_list(*, user) -> QuerySet[RectificationOrder]:
     if roles.is_staff_role(user):
         return qs  # staff also see orders drafted in visits not yet submitted
     return roles.scope_to_user(qs.issued(), user)
+
+
+def enterprise_inspectors(*, enterprise_id: int) -> list:
+    """The inspectors who know the enterprise: the team of its latest submitted visit, else of its
+    latest planned inspection, else every active inspector (a first alert at a never-visited site)."""
+    visit = (
+        SiteVisit.objects.filter(enterprise_id=enterprise_id, status=SiteVisit.Status.SUBMITTED)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if visit is not None:
+        team = list(visit.inspectors.filter(is_active=True))
+        if team:
+            return team
+    planned = (
+        PlannedInspection.objects.filter(enterprise_id=enterprise_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if planned is not None:
+        team = list(planned.inspectors.filter(is_active=True))
+        if team:
+            return team
+    return list(
+        User.objects.filter(groups__name=roles.INSPECTOR, is_active=True).distinct().order_by("pk")
+    )

@@ -21,6 +21,7 @@ from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
 from govern.workdays import add_working_days
+from monitoring.models import Alert
 
 from . import events
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     VisitAddendum,
     VisitPhoto,
 )
+from .selectors import enterprise_inspectors
 
 UNGRADED = "-"  # the pool key of enterprises not yet graded
 EVENT_BATCH = 5000  # ids per event of a bulk step, so a receiver's queries stay bounded
@@ -634,6 +636,28 @@ def _follow_ups_sql(*, due: date, shard: int, shards: int) -> list[int]:
                 chunk = tuple(created[start : start + EVENT_BATCH])
                 publish(events.InspectionsPlanned(planned_ids=chunk, follow_up=True))
     return created
+
+
+def inspection_plan_for_alert(*, alert_id: int) -> PlannedInspection | None:
+    """An exceedance alert plans a targeted inspection of its enterprise within
+    ``GOVERN_ALERT_INSPECTION_WORKING_DAYS``, assigned to the inspectors who know the site; once per
+    alert. A closed enterprise is not inspected."""
+    alert = Alert.objects.select_related("enterprise").get(pk=alert_id)
+    if alert.enterprise.state == State.CLOSED:
+        return None
+    due = add_working_days(clock.today(), settings.GOVERN_ALERT_INSPECTION_WORKING_DAYS)
+    with transaction.atomic():
+        planned, created = PlannedInspection.objects.get_or_create(
+            alert=alert,
+            defaults={
+                "enterprise_id": alert.enterprise_id,
+                "reason": PlannedInspection.Reason.MONITORING,
+                "due_date": due,
+            },
+        )
+        if created:
+            planned.inspectors.set(enterprise_inspectors(enterprise_id=alert.enterprise_id))
+    return planned
 
 
 def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:

@@ -17,6 +17,7 @@ from govern.decorators import manager_required, staff_required
 from govern.files import stored_file_response
 from govern.params import int_param
 from govern.views import form_action
+from monitoring import selectors as monitoring_selectors
 
 from . import selectors, services
 from .forms import AddendumForm, DrawForm, OrderForm, VisitRecordForm, VisitStartForm
@@ -150,8 +151,18 @@ def visit_view(request, pk: int):
             "order_form": OrderForm(visit=visit),
             "active_orders": active_orders,
             "general_photos": visit.photos.filter(result__isnull=True),
+            **_alert_context(visit),
         },
     )
+
+
+def _alert_context(visit) -> dict:
+    """A visit planned by a monitoring alert carries the alert and its hourly readings."""
+    planned = visit.planned
+    if planned is None or planned.alert_id is None:
+        return {}
+    alert = planned.alert
+    return {"alert": alert, "alert_readings": monitoring_selectors.alert_readings(alert=alert)}
 
 
 def _visit_detail(request, visit, inspectors):
@@ -167,6 +178,7 @@ def _visit_detail(request, visit, inspectors):
             "closed_orders": visit.closed_orders.select_related("visit"),
             "addenda": visit.addenda.select_related("author"),
             "addendum_form": AddendumForm() if visit.is_submitted else None,
+            **_alert_context(visit),
         },
     )
 

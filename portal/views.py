@@ -12,6 +12,7 @@ from evidence.forms import EvidenceForm, ExtensionForm
 from govern import roles
 from govern.views import form_action, redirect_back
 from inspections import selectors as inspection_selectors
+from monitoring import selectors as monitoring_selectors
 from notices import selectors as notice_selectors
 
 
@@ -33,6 +34,8 @@ def portal_home_view(request):
             "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
             "evidence_form": EvidenceForm(),
             "extension_form": ExtensionForm(),
+            "panels": monitoring_selectors.enterprise_panels(enterprise=enterprise, user=user),
+            "alerts": monitoring_selectors.alert_list(user=user).filter(enterprise=enterprise)[:10],
         },
     )
 

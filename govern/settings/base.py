@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "govern",
     "enterprises",
+    "monitoring",
     "inspections",
     "evidence",
     "notices",
@@ -233,6 +234,14 @@ GOVERN_NOTICE_STALE_MINUTES = 10
 # The dashboard reads figures refreshed every 10 minutes; older than this, a view recomputes them.
 GOVERN_DASHBOARD_MAX_AGE_MINUTES = int(os.environ.get("GOVERN_DASHBOARD_MAX_AGE_MINUTES", "60"))
 GOVERN_NOTICE_MAX_RENDER_ATTEMPTS = 5
+# Online monitoring (HJ 212): data older or further ahead than this is quarantined, not stored (a
+# logger with a wrong clock must not create partitions for other years); a point with no hourly value
+# for this many hours opens a missing-data alert; an exceedance plans an inspection this many working
+# days ahead.
+GOVERN_HJ212_MAX_AGE_DAYS = int(os.environ.get("GOVERN_HJ212_MAX_AGE_DAYS", "400"))
+GOVERN_HJ212_MAX_AHEAD_HOURS = 24
+GOVERN_MONITORING_SILENT_HOURS = int(os.environ.get("GOVERN_MONITORING_SILENT_HOURS", "3"))
+GOVERN_ALERT_INSPECTION_WORKING_DAYS = 3
 # The schedule (the daily deadline job) lives in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

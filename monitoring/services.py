@@ -1,0 +1,552 @@
+"""Monitoring rules: storing HJ 212 packets (once, in batches), points and their limits, and the
+alerts readings open, with their lifecycle (open → explained by the enterprise → resolved by staff).
+
+The receiver (``monitoring.receiver``) and the demo both store through ``packets_store``; views and the
+API change points, limits and alerts only through the functions here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise
+from govern import clock, roles
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.events import publish
+
+from . import events, partitions
+from .hj212 import Packet
+from .models import (
+    ALERT_FLAGS,
+    VALID_FLAGS,
+    Alert,
+    Fault,
+    Interval,
+    MonitoringPoint,
+    PollutantLimit,
+    QuarantinedPacket,
+    Reading,
+    ReceiverCount,
+)
+
+STORED_CNS = {str(i.value) for i in Interval}
+REALTIME_CN = "2011"
+HOUR = timedelta(hours=1)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _full_clean(instance, **options) -> None:
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=name) from error
+
+
+# ---------------------------------------------------------------- storing packets
+
+
+@dataclass
+class Incoming:
+    """A parsed packet as a receiver got it."""
+
+    packet: Packet
+    received_at: datetime
+    peer: str = ""
+    frame: str = ""
+
+
+@dataclass
+class StoreResult:
+    outcomes: list[str]  # one Fault value per incoming packet, in order
+    rows: int = 0  # readings inserted (resent ones not counted)
+    hours: dict[int, set[datetime]] = field(default_factory=dict)  # point → new hourly times
+
+
+def local_time(naive: datetime) -> datetime:
+    """HJ 212 data times are the site's local time (Beijing time for every Chinese site)."""
+    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+_known_months: set = set()
+
+
+def _ensure_months(months: set) -> None:
+    missing = months - _known_months
+    if missing:
+        partitions.ensure(connection=connection, months=missing)
+        _known_months.update(missing)
+
+
+def packets_store(*, incoming: list[Incoming]) -> StoreResult:
+    """Store a batch of packets in one transaction; every packet gets an outcome.
+
+    Data from an unknown MN, with a wrong password, for a retired point or with a data time out of range
+    is quarantined, never stored. Values are inserted with COPY on PostgreSQL and ``ON CONFLICT DO
+    NOTHING``, so a resent packet (same MN, CN and DataTime) is stored once, also by several receivers
+    at the same time. Returns the new hourly times per point for the alert check."""
+    now = clock.now()
+    oldest = now - timedelta(days=settings.GOVERN_HJ212_MAX_AGE_DAYS)
+    newest = now + timedelta(hours=settings.GOVERN_HJ212_MAX_AHEAD_HOURS)
+    mns = {item.packet.mn for item in incoming}
+    points = {
+        p["mn"]: p
+        for p in MonitoringPoint.objects.filter(mn__in=mns).values(
+            "pk", "mn", "password", "retired_at"
+        )
+    }
+    outcomes: list[str] = []
+    rows: list[tuple] = []
+    keys: list[tuple | None] = []  # (point, cn, data_time) of each packet's rows
+    quarantine: list[QuarantinedPacket] = []
+    seen: dict[int, datetime] = {}
+    for item in incoming:
+        packet = item.packet
+        point = points.get(packet.mn)
+        fault = None
+        if packet.cn not in STORED_CNS and packet.cn != REALTIME_CN:
+            outcomes.append(Fault.NOT_DATA)
+            keys.append(None)
+            continue
+        if point is None:
+            fault = Fault.UNKNOWN_MN
+        elif point["password"] != packet.pw:
+            fault = Fault.WRONG_PASSWORD
+        elif point["retired_at"] is not None:
+            fault = Fault.RETIRED_POINT
+        elif packet.data_time is None or not (oldest <= local_time(packet.data_time) <= newest):
+            fault = Fault.BAD_TIME
+        if fault is not None:
+            outcomes.append(fault)
+            keys.append(None)
+            quarantine.append(
+                QuarantinedPacket(
+                    received_at=item.received_at,
+                    reason=fault,
+                    mn=packet.mn[:64],
+                    cn=packet.cn[:8],
+                    peer=item.peer[:64],
+                    frame=item.frame[:1100],
+                )
+            )
+            continue
+        assert point is not None and packet.data_time is not None
+        pk = point["pk"]
+        seen[pk] = max(seen.get(pk, item.received_at), item.received_at)
+        if packet.cn == REALTIME_CN:
+            outcomes.append(Fault.REALTIME)
+            keys.append(None)
+            continue
+        cn = int(packet.cn)
+        at = local_time(packet.data_time)
+        keys.append((pk, cn, at))
+        outcomes.append(Fault.STORED)
+        for value in packet.values:
+            f = value.fields
+            rows.append(
+                (
+                    pk,
+                    value.code,
+                    cn,
+                    at,
+                    f.get("Avg", f.get("Rtd")),
+                    f.get("Min"),
+                    f.get("Max"),
+                    f.get("Cou"),
+                    value.flag,
+                    item.received_at,
+                )
+            )
+    result = StoreResult(outcomes=outcomes)
+    with transaction.atomic():
+        inserted: set[tuple] = set()
+        if rows:
+            if connection.vendor == "postgresql":
+                _ensure_months({partitions.month_of(r[3]) for r in rows})
+                inserted = _insert_copy(rows)
+            else:
+                inserted = _insert_orm(rows)
+        result.rows = len(inserted)
+        hours: dict[int, set[datetime]] = defaultdict(set)
+        for i, key in enumerate(keys):
+            if key is None:
+                continue
+            codes = _codes(incoming[i].packet)
+            if codes and not any((key[0], key[1], key[2], code) in inserted for code in codes):
+                result.outcomes[i] = Fault.DUPLICATE
+            elif key[1] == Interval.HOUR:
+                hours[key[0]].add(key[2])
+        result.hours = dict(hours)
+        _points_seen(seen, hours)
+        if quarantine:
+            QuarantinedPacket.objects.bulk_create(quarantine)
+    return result
+
+
+def _codes(packet: Packet) -> list[str]:
+    return [v.code for v in packet.values]
+
+
+STAGE_COLUMNS = "point_id, code, cn, data_time, avg, min, max, cou, flag, received_at"
+
+
+def _insert_copy(rows: list[tuple]) -> set[tuple]:
+    """COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage ("
+            "point_id bigint, code varchar(12), cn smallint, data_time timestamptz, "
+            "avg double precision, min double precision, max double precision, "
+            "cou double precision, flag varchar(1), received_at timestamptz"
+            ") ON COMMIT DELETE ROWS"
+        )
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY monitoring_reading_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO monitoring_reading ({STAGE_COLUMNS}) "
+            f"SELECT {STAGE_COLUMNS} FROM monitoring_reading_stage "
+            "ON CONFLICT DO NOTHING RETURNING point_id, cn, data_time, code"
+        )
+        found = {(p, c, t, code) for p, c, t, code in cursor.fetchall()}
+        cursor.execute("TRUNCATE monitoring_reading_stage")
+    return found
+
+
+def _insert_orm(rows: list[tuple]) -> set[tuple]:
+    """The embedded database: the same rows through the ORM, existing keys skipped."""
+    wanted = {(r[0], r[2], r[3], r[1]): r for r in rows}
+    points = {r[0] for r in rows}
+    times = {r[3] for r in rows}
+    existing = set(
+        Reading.objects.filter(point_id__in=points, data_time__in=times).values_list(
+            "point_id", "cn", "data_time", "code"
+        )
+    )
+    new = [r for key, r in wanted.items() if key not in existing]
+    Reading.objects.bulk_create(
+        [
+            Reading(
+                point_id=r[0],
+                code=r[1],
+                cn=r[2],
+                data_time=r[3],
+                avg=r[4],
+                min=r[5],
+                max=r[6],
+                cou=r[7],
+                flag=r[8],
+                received_at=r[9],
+            )
+            for r in new
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return {(r[0], r[2], r[3], r[1]) for r in new}
+
+
+def _points_seen(seen: dict[int, datetime], hours: dict[int, set[datetime]]) -> None:
+    """Last packet and last hourly value of each point, in one statement on PostgreSQL."""
+    if not seen:
+        return
+    values = [(pk, seen[pk], max(hours[pk]) if hours.get(pk) else None) for pk in sorted(seen)]
+    table = MonitoringPoint._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} p SET last_seen_at = GREATEST(p.last_seen_at, v.seen), "
+                "last_hour_at = GREATEST(p.last_hour_at, v.hour) "
+                "FROM (SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])) "
+                "AS v(id, seen, hour) WHERE p.id = v.id",
+                [[v[0] for v in values], [v[1] for v in values], [v[2] for v in values]],
+            )
+        return
+    for point in MonitoringPoint.objects.filter(pk__in=seen).only(
+        "pk", "last_seen_at", "last_hour_at"
+    ):
+        _, last_seen, last_hour = next(v for v in values if v[0] == point.pk)
+        point.last_seen_at = max(filter(None, (point.last_seen_at, last_seen)))
+        if last_hour is not None:
+            point.last_hour_at = max(filter(None, (point.last_hour_at, last_hour)))
+        point.save(update_fields=["last_seen_at", "last_hour_at"])
+
+
+def counts_add(*, counts: dict[str, int], day=None) -> None:
+    """Add a receiver's counters to the day's totals (one upsert, safe from several receivers)."""
+    day = day or clock.today()
+    items = [(reason, n) for reason, n in sorted(counts.items()) if n]
+    if not items:
+        return
+    table = ReceiverCount._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s)"] * len(items))
+    params: list = []
+    for reason, n in items:
+        params += [day, reason, n]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, reason, count) VALUES {placeholders} "
+            "ON CONFLICT (day, reason) DO UPDATE SET count = "
+            f"{table}.count + excluded.count",
+            params,
+        )
+
+
+# ---------------------------------------------------------------- points and limits
+
+
+def point_create(
+    *,
+    enterprise: Enterprise,
+    mn: str,
+    outlet: str,
+    st: str,
+    by,
+    password: str = "123456",
+    pollutants: Iterable[tuple[str, Decimal | None, str]] = (),
+) -> MonitoringPoint:
+    """A monitoring point with the pollutants it reports: (code, limit or None, legal source)."""
+    _require(roles.is_manager(by))
+    point = MonitoringPoint(
+        enterprise=enterprise, mn=mn.strip(), outlet=outlet.strip(), st=st, password=password
+    )
+    _full_clean(point)
+    with transaction.atomic():
+        point.save()
+        for code, limit, source in pollutants:
+            row = PollutantLimit(point=point, code=code, limit=limit, legal_source=source)
+            _check_limit(row)
+            row.updated_by = by
+            row.save()
+    return point
+
+
+def _check_limit(row: PollutantLimit) -> None:
+    if row.limit is not None and not row.legal_source.strip():
+        raise InvalidInput(
+            _("Name the standard and clause that sets this limit."), field="legal_source"
+        )
+    _full_clean(row, exclude=["point", "updated_by"])
+
+
+def limit_update(
+    *, limit: PollutantLimit, value: Decimal | None, legal_source: str, by
+) -> PollutantLimit:
+    """A manager changes a pollutant's limit or its source; alerts already open keep theirs."""
+    _require(roles.is_manager(by))
+    limit.limit = value
+    limit.legal_source = legal_source.strip()
+    _check_limit(limit)
+    limit.updated_by = by
+    limit.updated_at = clock.now()
+    limit.save()
+    return limit
+
+
+def point_retire(*, point: MonitoringPoint, by) -> MonitoringPoint:
+    """A retired point's packets are quarantined from now on; its history stays."""
+    _require(roles.is_manager(by))
+    if point.retired_at is None:
+        point.retired_at = clock.now()
+        point.save(update_fields=["retired_at"])
+    return point
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alerts_evaluate(*, hours: dict[int, set[datetime]]) -> list[int]:
+    """Check new hourly values: an average above its limit (on valid data) or a fault, maintenance,
+    stopped, calibration or communication flag opens an alert, or extends the unresolved one of the
+    same point and kind. Returns the ids of alerts opened."""
+    if not hours:
+        return []
+    limits = {
+        (row.point_id, row.code): row
+        for row in PollutantLimit.objects.filter(point_id__in=hours, limit__isnull=False)
+    }
+    times = set().union(*hours.values())
+    found: dict[tuple, list] = defaultdict(list)
+    for point_id, code, at, avg, flag in Reading.objects.filter(
+        point_id__in=hours, cn=Interval.HOUR, data_time__in=times
+    ).values_list("point_id", "code", "data_time", "avg", "flag"):
+        if at not in hours[point_id]:
+            continue
+        if flag in ALERT_FLAGS:
+            found[(point_id, Alert.Kind.FLAG, "", flag)].append((at, None))
+            continue
+        row = limits.get((point_id, code))
+        if row is not None and flag in VALID_FLAGS and avg is not None and avg > row.limit:
+            found[(point_id, Alert.Kind.EXCEEDANCE, code, "")].append((at, avg))
+    if not found:
+        return []
+    enterprises = dict(
+        MonitoringPoint.objects.filter(pk__in={k[0] for k in found}).values_list(
+            "pk", "enterprise_id"
+        )
+    )
+    opened = []
+    for (point_id, kind, code, flag), hits in sorted(found.items()):
+        row = limits.get((point_id, code)) if kind == Alert.Kind.EXCEEDANCE else None
+        alert_id = _alert_raise(
+            point_id=point_id,
+            enterprise_id=enterprises[point_id],
+            kind=kind,
+            code=code,
+            flag=flag,
+            times=[at for at, _v in hits],
+            peak=max((v for _at, v in hits if v is not None), default=None),
+            limit=row.limit if row else None,
+            legal_source=row.legal_source if row else "",
+        )
+        if alert_id:
+            opened.append(alert_id)
+    return opened
+
+
+def _alert_raise(
+    *,
+    point_id: int,
+    enterprise_id: int,
+    kind: str,
+    times: list[datetime],
+    code: str = "",
+    flag: str = "",
+    peak: float | None = None,
+    limit: Decimal | None = None,
+    legal_source: str = "",
+    hours: int | None = None,
+) -> int | None:
+    """Extend the unresolved alert of this point and kind, or open one. Returns the id if opened."""
+    first, last = min(times), max(times)
+    count = hours if hours is not None else len(set(times))
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                alert = (
+                    Alert.objects.select_for_update()
+                    .filter(point_id=point_id, kind=kind, code=code, flag=flag)
+                    .exclude(status=Alert.Status.RESOLVED)
+                    .first()
+                )
+                if alert is not None:
+                    if kind == Alert.Kind.MISSING:
+                        alert.hours = max(alert.hours, count)
+                    else:
+                        alert.hours += count
+                    alert.first_time = min(alert.first_time, first)
+                    alert.last_time = max(alert.last_time, last)
+                    if peak is not None:
+                        alert.peak = max(alert.peak or peak, peak)
+                    alert.save(update_fields=["hours", "first_time", "last_time", "peak"])
+                    return None
+                alert = Alert.objects.create(
+                    point_id=point_id,
+                    enterprise_id=enterprise_id,
+                    kind=kind,
+                    code=code,
+                    flag=flag,
+                    first_time=first,
+                    last_time=last,
+                    hours=count,
+                    peak=peak,
+                    limit=limit,
+                    legal_source=legal_source,
+                )
+                publish(
+                    events.AlertOpened(alert_id=alert.pk, enterprise_id=enterprise_id, kind=kind)
+                )
+                return alert.pk
+        except IntegrityError:
+            continue  # another receiver opened it a moment ago: extend that one
+    return None
+
+
+def alerts_check_silent(*, now: datetime | None = None) -> list[int]:
+    """Open (or extend) a missing-data alert for every active point without an hourly value for
+    ``GOVERN_MONITORING_SILENT_HOURS`` hours. Run hourly by the beat schedule."""
+    now = now or clock.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    silent_after = timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
+    opened = []
+    for point in silent_points(now=now).only("pk", "enterprise_id", "last_hour_at", "created_at"):
+        since = (point.last_hour_at + HOUR) if point.last_hour_at else point.created_at
+        if hour - since < silent_after - HOUR:
+            continue
+        alert_id = _alert_raise(
+            point_id=point.pk,
+            enterprise_id=point.enterprise_id,
+            kind=Alert.Kind.MISSING,
+            times=[since, hour],
+            hours=max(int((hour - since) / HOUR), 1),
+        )
+        if alert_id:
+            opened.append(alert_id)
+    return opened
+
+
+def silent_points(*, now: datetime | None = None):
+    """Active points with no hourly value for the configured number of hours."""
+    now = now or clock.now()
+    cutoff = now - timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
+    return MonitoringPoint.objects.filter(retired_at__isnull=True, created_at__lt=cutoff).filter(
+        Q(last_hour_at__lt=cutoff) | Q(last_hour_at__isnull=True)
+    )
+
+
+def _locked_alert(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def alert_explain(*, alert: Alert, explanation: str, by) -> Alert:
+    """The enterprise says what happened (a fault repaired, a calibration, a stoppage); staff resolve."""
+    _require(roles.is_enterprise_user(by) and by.enterprise_id == alert.enterprise_id)
+    text = explanation.strip()
+    if not text:
+        raise InvalidInput(_("Say what happened and what you did."), field="explanation")
+    with transaction.atomic():
+        alert = _locked_alert(alert)
+        if alert.status == Alert.Status.RESOLVED:
+            raise TransitionConflict(_("This alert is already resolved."))
+        alert.explanation = text
+        alert.explained_by = by
+        alert.explained_at = clock.now()
+        alert.status = Alert.Status.EXPLAINED
+        alert.save(update_fields=["explanation", "explained_by", "explained_at", "status"])
+        publish(events.AlertExplained(alert_id=alert.pk, enterprise_id=alert.enterprise_id))
+    return alert
+
+
+def alert_resolve(*, alert: Alert, resolution: str, by) -> Alert:
+    """An inspector or manager closes the alert with what was found. An open alert may be resolved
+    without an explanation (checked on site, or a known stoppage), but the resolution must say so."""
+    _require(roles.is_staff_role(by))
+    text = resolution.strip()
+    if not text:
+        raise InvalidInput(_("Say how the alert was resolved."), field="resolution")
+    with transaction.atomic():
+        alert = _locked_alert(alert)
+        if alert.status == Alert.Status.RESOLVED:
+            raise TransitionConflict(_("This alert is already resolved."))
+        alert.resolution = text
+        alert.resolved_by = by
+        alert.resolved_at = clock.now()
+        alert.status = Alert.Status.RESOLVED
+        alert.save(update_fields=["resolution", "resolved_by", "resolved_at", "status"])
+    return alert

@@ -1,0 +1,18 @@
+"""Monitoring's periodic jobs (scheduled in the database by migration 0002): safe to run twice."""
+
+from celery import shared_task
+from django.db import connection
+
+from . import partitions, services
+
+
+@shared_task
+def check_silent_points() -> int:
+    """Hourly: points with no hourly value for the configured hours open a missing-data alert."""
+    return len(services.alerts_check_silent())
+
+
+@shared_task
+def create_partitions_ahead() -> int:
+    """Daily: this month's and the next two months' reading partitions exist before data arrives."""
+    return len(partitions.ensure_ahead(connection=connection))
