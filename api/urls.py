@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import deadlines, enterprises, inspections, notices, portal
+from . import deadlines, enterprises, inspections, monitoring, notices, portal
 
 
 class Router(DefaultRouter):
@@ -44,6 +44,9 @@ router.register("rectification-orders", inspections.OrderViewSet, basename="rect
 router.register("inspections-due", inspections.DueViewSet, basename="inspection-due")
 router.register("planned-inspections", inspections.PlannedViewSet, basename="planned-inspection")
 router.register("random-draws", inspections.DrawViewSet, basename="random-draw")
+router.register("monitoring-points", monitoring.PointViewSet, basename="monitoring-point")
+router.register("readings", monitoring.ReadingViewSet, basename="reading")
+router.register("alerts", monitoring.AlertViewSet, basename="alert")
 router.register("evidence", portal.EvidenceViewSet, basename="evidence")
 router.register("evidence-files", portal.EvidenceFileViewSet, basename="evidence-file")
 router.register("extensions", portal.ExtensionViewSet, basename="extension")
@@ -60,6 +63,7 @@ urlpatterns = [
     path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadlines"),
     path("built-up-exit/", enterprises.BuiltUpExitView.as_view(), name="built-up-exit"),
     path("dashboard/", deadlines.DashboardView.as_view(), name="dashboard"),
+    path("monitoring/live/", monitoring.LiveView.as_view(), name="monitoring-live"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

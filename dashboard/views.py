@@ -20,6 +20,7 @@ from govern import errors
 from govern.decorators import manager_required
 from govern.exports import Sheet, xlsx_response
 from govern.params import int_param
+from monitoring import selectors as monitoring_selectors
 
 from . import selectors, services
 from .charts import Bar, bar_chart
@@ -151,6 +152,8 @@ def dashboard_view(request):
             "trend_chart": trend_chart,
             "reduction_chart": reduction_chart,
             "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
+            # Live, not from the snapshot: two counts on indexed columns.
+            "monitoring": monitoring_selectors.live_counts(),
             **tables,
         },
     )

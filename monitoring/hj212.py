@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import isfinite
+from typing import NamedTuple
 
 HEADER = b"##"
 TRAILER = b"\r\n"
@@ -116,8 +118,7 @@ def crc(data: bytes) -> int:
     return reg
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     code: str
     fields: dict[str, float]  # Rtd, Avg, Min, Max, Cou, …
     flag: str = "N"
@@ -168,56 +169,76 @@ def _parse_time(text: str, what: str) -> datetime:
     if len(text) not in (14, 17) or not text.isdigit():
         raise FrameError("malformed_cp", f"CP 格式错误：{what}「{text}」不是 YYYYMMDDhhmmss 时间")
     try:
-        return datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+        return datetime(
+            int(text[0:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[8:10]),
+            int(text[10:12]),
+            int(text[12:14]),
+        )
     except ValueError:
         raise FrameError("malformed_cp", f"CP 格式错误：{what}「{text}」不是有效时间") from None
+
+
+_valid_codes: set[str] = (
+    set()
+)  # codes already checked (a few dozen in the field): no regex per value
 
 
 def parse_cp(cp: str) -> tuple[datetime | None, tuple[Value, ...], dict[str, str]]:
     """The CP body (between ``&&`` and ``&&``): DataTime, the pollutant values, other pairs."""
     data_time = None
-    values: dict[str, dict] = {}
+    fields_of: dict[str, dict[str, float]] = {}
+    flags: dict[str, str] = {}
     extra: dict[str, str] = {}
     if not cp:
         return None, (), {}
-    for group in cp.split(";"):
-        if not group:
+    numeric = NUMERIC_FIELDS
+    valid_codes = _valid_codes
+    for pair in cp.replace(",", ";").split(";"):
+        if not pair:
             continue
-        for pair in group.split(","):
-            key, sep, value = pair.partition("=")
-            if not sep or not key:
-                raise FrameError("malformed_cp", f"CP 格式错误：「{pair[:40]}」缺少“=”")
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise FrameError("malformed_cp", f"CP 格式错误：「{pair[:40]}」缺少“=”")
+        code, dash, name = key.rpartition("-")
+        if not dash:
             if key == "DataTime":
                 data_time = _parse_time(value, "DataTime")
-                continue
-            code, dash, name = key.rpartition("-")
-            if not dash:
-                extra[key] = value
-                continue
-            if not _CODE.match(code):
-                raise FrameError("malformed_cp", f"CP 格式错误：污染物编码「{code[:20]}」无效")
-            entry = values.setdefault(code, {"fields": {}, "flag": "N"})
-            if name == "Flag":
-                if value not in VALUE_FLAGS:
-                    raise FrameError(
-                        "malformed_cp", f"CP 格式错误：{code} 的数据标记「{value[:5]}」无效"
-                    )
-                entry["flag"] = value
-            elif name in NUMERIC_FIELDS:
-                try:
-                    number = float(value)
-                except ValueError:
-                    raise FrameError(
-                        "malformed_cp", f"CP 格式错误：{code}-{name}「{value[:20]}」不是数值"
-                    ) from None
-                if number != number or number in (float("inf"), float("-inf")):
-                    raise FrameError("malformed_cp", f"CP 格式错误：{code}-{name} 不是有限数值")
-                entry["fields"][name] = number
             else:
                 extra[key] = value
+            continue
+        if code not in valid_codes:
+            if not _CODE.match(code):
+                raise FrameError("malformed_cp", f"CP 格式错误：污染物编码「{code[:20]}」无效")
+            if len(valid_codes) < 10_000:
+                valid_codes.add(code)
+        if name == "Flag":
+            if value not in VALUE_FLAGS:
+                raise FrameError(
+                    "malformed_cp", f"CP 格式错误：{code} 的数据标记「{value[:5]}」无效"
+                )
+            flags[code] = value
+            fields_of.setdefault(code, {})
+        elif name in numeric:
+            try:
+                number = float(value)
+            except ValueError:
+                raise FrameError(
+                    "malformed_cp", f"CP 格式错误：{code}-{name}「{value[:20]}」不是数值"
+                ) from None
+            if not isfinite(number):
+                raise FrameError("malformed_cp", f"CP 格式错误：{code}-{name} 不是有限数值")
+            entry = fields_of.get(code)
+            if entry is None:
+                entry = fields_of[code] = {}
+            entry[name] = number
+        else:
+            extra[key] = value
     return (
         data_time,
-        tuple(Value(code=c, fields=e["fields"], flag=e["flag"]) for c, e in values.items()),
+        tuple(Value(code, f, flags.get(code, "N")) for code, f in fields_of.items()),
         extra,
     )
 

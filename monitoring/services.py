@@ -115,6 +115,7 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
     keys: list[tuple | None] = []  # (point, cn, data_time) of each packet's rows
     quarantine: list[QuarantinedPacket] = []
     seen: dict[int, datetime] = {}
+    times: set[datetime] = set()
     for item in incoming:
         packet = item.packet
         point = points.get(packet.mn)
@@ -155,6 +156,7 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
         cn = int(packet.cn)
         at = local_time(packet.data_time)
         keys.append((pk, cn, at))
+        times.add(at)
         outcomes.append(Fault.STORED)
         for value in packet.values:
             f = value.fields
@@ -174,20 +176,20 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
             )
     result = StoreResult(outcomes=outcomes)
     with transaction.atomic():
-        inserted: set[tuple] = set()
+        inserted: set[tuple] = set()  # (point, cn, epoch seconds) that got at least one new row
         if rows:
             if connection.vendor == "postgresql":
-                _ensure_months({partitions.month_of(r[3]) for r in rows})
-                inserted = _insert_copy(rows)
+                _ensure_months({partitions.month_of(at) for at in times})
+                result.rows, inserted = _insert_copy(rows)
             else:
-                inserted = _insert_orm(rows)
-        result.rows = len(inserted)
+                result.rows, inserted = _insert_orm(rows)
         hours: dict[int, set[datetime]] = defaultdict(set)
         for i, key in enumerate(keys):
             if key is None:
                 continue
-            codes = _codes(incoming[i].packet)
-            if codes and not any((key[0], key[1], key[2], code) in inserted for code in codes):
+            if incoming[i].packet.values and (
+                (key[0], key[1], int(key[2].timestamp())) not in inserted
+            ):
                 result.outcomes[i] = Fault.DUPLICATE
             elif key[1] == Interval.HOUR:
                 hours[key[0]].add(key[2])
@@ -198,15 +200,21 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
     return result
 
 
-def _codes(packet: Packet) -> list[str]:
-    return [v.code for v in packet.values]
-
-
 STAGE_COLUMNS = "point_id, code, cn, data_time, avg, min, max, cou, flag, received_at"
 
 
-def _insert_copy(rows: list[tuple]) -> set[tuple]:
-    """COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING."""
+def _insert_copy(rows: list[tuple]) -> tuple[int, set[tuple]]:
+    """COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING. Returns
+    the rows inserted and the (point, cn, epoch) keys that got any. Times are written as text once
+    per distinct value (COPY parses them), which is most of the cost of dumping a row."""
+    text_of: dict[datetime, str] = {}
+
+    def text(moment: datetime) -> str:
+        found = text_of.get(moment)
+        if found is None:
+            found = text_of[moment] = moment.isoformat()
+        return found
+
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage ("
@@ -217,19 +225,22 @@ def _insert_copy(rows: list[tuple]) -> set[tuple]:
         )
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(f"COPY monitoring_reading_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for r in rows:
+                copy.write_row(
+                    (r[0], r[1], r[2], text(r[3]), r[4], r[5], r[6], r[7], r[8], text(r[9]))
+                )
         cursor.execute(
-            f"INSERT INTO monitoring_reading ({STAGE_COLUMNS}) "
+            f"WITH new AS (INSERT INTO monitoring_reading ({STAGE_COLUMNS}) "
             f"SELECT {STAGE_COLUMNS} FROM monitoring_reading_stage "
-            "ON CONFLICT DO NOTHING RETURNING point_id, cn, data_time, code"
+            "ON CONFLICT DO NOTHING RETURNING point_id, cn, data_time) "
+            "SELECT point_id, cn, extract(epoch FROM data_time)::bigint, count(*) FROM new "
+            "GROUP BY 1, 2, 3"
         )
-        found = {(p, c, t, code) for p, c, t, code in cursor.fetchall()}
-        cursor.execute("TRUNCATE monitoring_reading_stage")
-    return found
+        found = cursor.fetchall()
+    return sum(n for *_k, n in found), {(p, c, t) for p, c, t, _n in found}
 
 
-def _insert_orm(rows: list[tuple]) -> set[tuple]:
+def _insert_orm(rows: list[tuple]) -> tuple[int, set[tuple]]:
     """The embedded database: the same rows through the ORM, existing keys skipped."""
     wanted = {(r[0], r[2], r[3], r[1]): r for r in rows}
     points = {r[0] for r in rows}
@@ -259,7 +270,7 @@ def _insert_orm(rows: list[tuple]) -> set[tuple]:
         batch_size=500,
         ignore_conflicts=True,
     )
-    return {(r[0], r[2], r[3], r[1]) for r in new}
+    return len(new), {(r[0], r[2], int(r[3].timestamp())) for r in new}
 
 
 def _points_seen(seen: dict[int, datetime], hours: dict[int, set[datetime]]) -> None:
@@ -332,7 +343,7 @@ def point_create(
         for code, limit, source in pollutants:
             row = PollutantLimit(point=point, code=code, limit=limit, legal_source=source)
             _check_limit(row)
-            row.updated_by = by
+            row.updated_by_id = getattr(by, "pk", None)
             row.save()
     return point
 
@@ -353,7 +364,7 @@ def limit_update(
     limit.limit = value
     limit.legal_source = legal_source.strip()
     _check_limit(limit)
-    limit.updated_by = by
+    limit.updated_by_id = getattr(by, "pk", None)
     limit.updated_at = clock.now()
     limit.save()
     return limit

@@ -180,8 +180,6 @@ class Migration(migrations.Migration):
                     },
                 ),
             ],
-            database_operations=[
-                migrations.RunPython(create_readings_table, drop_readings_table),
-            ],
         ),
+        migrations.RunPython(create_readings_table, drop_readings_table),
     ]

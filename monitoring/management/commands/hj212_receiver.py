@@ -49,4 +49,4 @@ class Command(BaseCommand):
         await stop.wait()
         server.close()
         await receiver.stop()
-        self.stdout.write(f"Stopped. {dict(receiver.total)}")
+        self.stdout.write(f"Stopped. { ({str(k): v for k, v in receiver.total.items()}) }")
