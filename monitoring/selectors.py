@@ -19,6 +19,7 @@ from .charts import hourly_chart
 from .models import (
     VALID_FLAGS,
     Alert,
+    Fault,
     Interval,
     MonitoringPoint,
     PollutantLimit,
@@ -220,10 +221,10 @@ def live_points(
         points = points.filter(enterprise__district_id=district)
     if sector:
         points = points.filter(enterprise__sector_id=sector)
-    points = list(points)
+    found = list(points)
     alerts: dict[int, list[Alert]] = defaultdict(list)
     for alert in (
-        Alert.objects.filter(point__in=[p.pk for p in points if p.exceeding])
+        Alert.objects.filter(point__in=[p.pk for p in found if p.exceeding])
         .filter(kind=Alert.Kind.EXCEEDANCE)
         .exclude(status=Alert.Status.RESOLVED)
     ):
@@ -234,7 +235,7 @@ def live_points(
             exceeding=alerts.get(p.pk, []),
             silent=p.last_hour_at is None or p.last_hour_at < cutoff,
         )
-        for p in points
+        for p in found
     ]
 
 
@@ -260,8 +261,6 @@ def receiver_counts(
     *, days: int = 7, today: date | None = None
 ) -> list[tuple[str, str, list[int]]]:
     """Per reason: its label and the count of each of the last ``days`` days (oldest first)."""
-    from .models import Fault
-
     today = today or clock.today()
     first = today - timedelta(days=days - 1)
     grid: dict[str, dict[date, int]] = defaultdict(dict)

@@ -349,6 +349,8 @@ def point_create(
 
 
 def _check_limit(row: PollutantLimit) -> None:
+    if row.limit is not None and row.limit <= 0:
+        raise InvalidInput(_("The limit must be above zero."), field="limit")
     if row.limit is not None and not row.legal_source.strip():
         raise InvalidInput(
             _("Name the standard and clause that sets this limit."), field="legal_source"
@@ -403,7 +405,13 @@ def alerts_evaluate(*, hours: dict[int, set[datetime]]) -> list[int]:
             found[(point_id, Alert.Kind.FLAG, "", flag)].append((at, None))
             continue
         row = limits.get((point_id, code))
-        if row is not None and flag in VALID_FLAGS and avg is not None and avg > row.limit:
+        if (
+            row is not None
+            and row.limit is not None
+            and flag in VALID_FLAGS
+            and avg is not None
+            and avg > float(row.limit)
+        ):
             found[(point_id, Alert.Kind.EXCEEDANCE, code, "")].append((at, avg))
     if not found:
         return []
