@@ -196,6 +196,64 @@ def ingest(args, rate: float, days_back: float) -> dict:
     return summary
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def idle(args) -> dict:
+    """``--idle`` connections held open and silent, then loggers still answered beside them."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    port = free_port()
+    receiver = subprocess.Popen(
+        [sys.executable, "manage.py", "hj212_receiver", "--port", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ, LOG_LEVEL="WARNING"),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        rss_before = _rss_mb(receiver.pid)
+
+        async def scenario():
+            held = []
+            for _ in range(args.idle):
+                held.append(await asyncio.open_connection("127.0.0.1", port))
+            await asyncio.sleep(1)
+            rss = _rss_mb(receiver.pid)
+            result = await simulate(
+                host="127.0.0.1",
+                port=port,
+                points=50,
+                rate=500,
+                seconds=10,
+                start=start_of(200),
+                first=30_000,
+                hourly=False,
+            )
+            for _r, w in held:
+                w.close()
+            return rss, result
+
+        setup_points(50, first=30_000)
+        rss, result = asyncio.run(scenario())
+    finally:
+        receiver.terminate()
+        receiver.wait(30)
+    summary = result.summary()
+    return {
+        "idle_connections": args.idle,
+        "receiver_rss_mb_before": rss_before,
+        "receiver_rss_mb_with_idle": rss,
+        "loggers_beside_them": summary,
+    }
+
+
 def chart_data(points: int, days: int) -> dict:
     """``days`` of NMHC minute data and six pollutants' hourly data for ``points`` points, generated
     by PostgreSQL itself (generate_series), then the chart query timed against its SQL."""
@@ -286,6 +344,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=90, help="days of minute data for the chart")
     parser.add_argument("--skip-chart", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--idle", type=int, default=10_000, help="idle connections held open")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("The benchmark needs PostgreSQL (DATABASE_URL).")
@@ -311,6 +370,10 @@ def main() -> int:
             "p99_vs_echo_p99": round(run["ingest"]["p99_ms"] / max(run["echo"]["p99_ms"], 0.01), 2),
         }
         report["runs"].append(run)
+    if args.idle:
+        print(f"{args.idle} idle connections, then 50 loggers at 500 packets/s …", flush=True)
+        report["idle"] = idle(args)
+        print(json.dumps(report["idle"]), flush=True)
     if not args.skip_chart:
         print(f"chart: {args.days} days of minute data for {args.points} points …", flush=True)
         report["chart"] = chart_data(args.points, args.days)

@@ -46,6 +46,15 @@ def raise_open_file_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def _evaluate(hours) -> None:
+    """In the alert thread: check new hourly values (the readings are stored whatever happens here)."""
+    try:
+        services.alerts_evaluate(hours=hours)
+    except Exception:
+        log.exception("alert check failed; the readings are stored")
+        close_old_connections()
+
+
 def _close_connection() -> None:
     connection.close()  # the writer thread's own connection (Django keeps one per thread)
 
@@ -73,6 +82,9 @@ class Receiver:
         self.pending: list[tuple[services.Incoming, asyncio.StreamWriter, bytes | None]] = []
         self.splits: dict[tuple[str, str, str], tuple[float, dict[int, hj212.Packet]]] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="hj212-writer")
+        # Alerts (and what they cause: inspections, notifications) run beside the writer, so an hour
+        # boundary with many alerts never holds up storing and answering the next packets.
+        self.alert_executor = ThreadPoolExecutor(1, thread_name_prefix="hj212-alerts")
         self.server: asyncio.Server | None = None
         self._wakeup: asyncio.Event | None = None
         self._room: asyncio.Event | None = None
@@ -106,8 +118,11 @@ class Receiver:
         self._wakeup.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._flush_counts()
-        await asyncio.get_running_loop().run_in_executor(self.executor, _close_connection)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, _close_connection)
         self.executor.shutdown(wait=True)
+        self.alert_executor.submit(_close_connection)
+        self.alert_executor.shutdown(wait=True)
 
     def count(self, reason: str, n: int = 1) -> None:
         self.counts[reason] += n
@@ -229,18 +244,14 @@ class Receiver:
                     self.count(Fault.ANSWERED)
 
     def _store(self, items: list[services.Incoming]) -> list[str]:
-        """In the writer thread: store, then check the new hourly values for alerts."""
+        """In the writer thread: store; new hourly values go to the alert thread after commit."""
         try:
             result = services.packets_store(incoming=items)
         except Exception:
             connection.close()  # a broken connection is reopened on the next batch
             raise
         if result.hours:
-            try:
-                services.alerts_evaluate(hours=result.hours)
-            except Exception:
-                log.exception("alert check failed; the readings are stored")
-                close_old_connections()
+            self.alert_executor.submit(_evaluate, result.hours)
         return result.outcomes
 
     # ------------------------------------------------------------------ housekeeping

@@ -175,12 +175,13 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
                 )
             )
     result = StoreResult(outcomes=outcomes)
+    nested = connection.in_atomic_block  # the staging table empties itself only at commit
     with transaction.atomic():
         inserted: set[tuple] = set()  # (point, cn, epoch seconds) that got at least one new row
         if rows:
             if connection.vendor == "postgresql":
                 _ensure_months({partitions.month_of(at) for at in times})
-                result.rows, inserted = _insert_copy(rows)
+                result.rows, inserted = _insert_copy(rows, empty_stage=nested)
             else:
                 result.rows, inserted = _insert_orm(rows)
         hours: dict[int, set[datetime]] = defaultdict(set)
@@ -203,7 +204,7 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
 STAGE_COLUMNS = "point_id, code, cn, data_time, avg, min, max, cou, flag, received_at"
 
 
-def _insert_copy(rows: list[tuple]) -> tuple[int, set[tuple]]:
+def _insert_copy(rows: list[tuple], *, empty_stage: bool = False) -> tuple[int, set[tuple]]:
     """COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING. Returns
     the rows inserted and the (point, cn, epoch) keys that got any. Times are written as text once
     per distinct value (COPY parses them), which is most of the cost of dumping a row."""
@@ -237,6 +238,8 @@ def _insert_copy(rows: list[tuple]) -> tuple[int, set[tuple]]:
             "GROUP BY 1, 2, 3"
         )
         found = cursor.fetchall()
+        if empty_stage:
+            cursor.execute("DELETE FROM monitoring_reading_stage")
     return sum(n for *_k, n in found), {(p, c, t) for p, c, t, _n in found}
 
 

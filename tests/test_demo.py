@@ -10,7 +10,8 @@ from django.utils import timezone
 from demo.management.commands.load_demo import CLUSTER_SIZE
 from enterprises.models import Enterprise, RelocationProject, State, TransitionLog
 from govern.models import User
-from inspections.models import RectificationOrder
+from inspections.models import PlannedInspection, RectificationOrder
+from monitoring.models import Alert, MonitoringPoint, Reading
 
 
 @pytest.mark.django_db
@@ -47,6 +48,13 @@ def test_load_demo_creates_users_and_enterprises_in_every_state(settings):
         assert log.enterprise.created_at == log.created_at
     # Orders got their deadlines on the day of their visit, so some are overdue by now.
     assert RectificationOrder.objects.filter(status=RectificationOrder.Status.OVERDUE).exists()
+    # Online monitoring: a few dozen points with a week of data, and alerts at every stage.
+    assert MonitoringPoint.objects.count() == 30
+    assert MonitoringPoint.objects.filter(enterprise=account.enterprise).exists()
+    assert Reading.objects.filter(cn=2061).count() > 30 * 24 * 6
+    assert {"exceedance", "missing"} <= set(Alert.objects.values_list("kind", flat=True))
+    assert {"open", "explained", "resolved"} <= set(Alert.objects.values_list("status", flat=True))
+    assert PlannedInspection.objects.filter(reason="monitoring", alert__isnull=False).exists()
     call_command("load_demo", count=120)  # a second run changes nothing
     assert Enterprise.objects.count() == 120 + CLUSTER_SIZE
 

@@ -213,3 +213,33 @@ def test_a_month_without_a_partition_gets_one(point):
     )
     assert partitions.name_of(month) in dropped
     assert month not in partitions.existing(connection=connection)
+
+
+def test_two_receivers_given_the_same_packets_at_once_store_them_once(point):
+    """Scale-out: a logger that reconnects to another receiver and resends is harmless. Each receiver
+    has its own writer thread and database connection, so the two batches really race."""
+    frames = [data_packet(at=HOUR + timedelta(minutes=m), cn="2051", qn=f"M{m}") for m in range(50)]
+
+    async def scenario():
+        first, second = Receiver(counts_interval=0.05), Receiver(counts_interval=0.05)
+        await first.start("127.0.0.1", 0)
+        await second.start("127.0.0.1", 0)
+        try:
+
+            async def send(receiver):
+                reader, writer = await asyncio.open_connection("127.0.0.1", receiver.port)
+                writer.write(b"".join(frames))
+                answers = [await _answer(reader) for _ in frames]
+                writer.close()
+                return answers
+
+            return await asyncio.gather(send(first), send(second))
+        finally:
+            await first.stop()
+            await second.stop()
+
+    one, two = asyncio.run(scenario())
+    assert len(one) == len(two) == 50
+    assert Reading.objects.filter(point=point, code="a24088", cn=2051).count() == 50
+    counts = dict(ReceiverCount.objects.values_list("reason", "count"))
+    assert counts["stored"] + counts.get("duplicate", 0) == 100 and counts["answered"] == 100
