@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -59,6 +60,27 @@ def _close_connection() -> None:
     connection.close()  # the writer thread's own connection (Django keeps one per thread)
 
 
+class PointCache:
+    """MN → point (id, password, retirement) for the writer thread, each entry trusted for ``ttl``
+    seconds: a new point, a changed password or a retirement applies within that time (packets refused
+    meanwhile are not answered, so the logger sends them again)."""
+
+    def __init__(self, ttl: float = 30.0):
+        self.ttl = ttl
+        self.entries: dict[str, tuple[float, dict | None]] = {}
+
+    def __call__(self, mns: set[str]) -> dict[str, dict]:
+        now = time.monotonic()
+        stale = {mn for mn in mns if mn not in self.entries or now - self.entries[mn][0] > self.ttl}
+        if stale:
+            found = services.points_by_mn(stale)
+            for mn in stale:
+                self.entries[mn] = (now, found.get(mn))
+            if len(self.entries) > 100_000:  # MNs that stopped sending
+                self.entries = {k: v for k, v in self.entries.items() if now - v[0] <= self.ttl}
+        return {mn: row for mn in mns if (row := self.entries[mn][1]) is not None}
+
+
 class Receiver:
     def __init__(
         self,
@@ -69,7 +91,9 @@ class Receiver:
         max_batch: int = 5000,
         max_pending: int = 50_000,
         counts_interval: float = 5.0,
+        point_ttl: float = 30.0,
     ):
+        self.points = PointCache(ttl=point_ttl)
         self.frame_timeout = frame_timeout
         self.idle_timeout = idle_timeout
         self.split_timeout = split_timeout
@@ -246,7 +270,7 @@ class Receiver:
     def _store(self, items: list[services.Incoming]) -> list[str]:
         """In the writer thread: store; new hourly values go to the alert thread after commit."""
         try:
-            result = services.packets_store(incoming=items)
+            result = services.packets_store(incoming=items, points_of=self.points)
         except Exception:
             connection.close()  # a broken connection is reopened on the next batch
             raise

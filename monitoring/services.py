@@ -7,8 +7,9 @@ API change points, limits and alerts only through the functions here.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -93,7 +94,19 @@ def _ensure_months(months: set) -> None:
         _known_months.update(missing)
 
 
-def packets_store(*, incoming: list[Incoming]) -> StoreResult:
+def points_by_mn(mns) -> dict[str, dict]:
+    """The points these MNs name: id, password, retirement (one query)."""
+    return {
+        p["mn"]: p
+        for p in MonitoringPoint.objects.filter(mn__in=list(mns)).values(
+            "pk", "mn", "password", "retired_at"
+        )
+    }
+
+
+def packets_store(
+    *, incoming: list[Incoming], points_of: Callable[[set[str]], dict[str, dict]] = points_by_mn
+) -> StoreResult:
     """Store a batch of packets in one transaction; every packet gets an outcome.
 
     Data from an unknown MN, with a wrong password, for a retired point or with a data time out of range
@@ -103,13 +116,7 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
     now = clock.now()
     oldest = now - timedelta(days=settings.GOVERN_HJ212_MAX_AGE_DAYS)
     newest = now + timedelta(hours=settings.GOVERN_HJ212_MAX_AHEAD_HOURS)
-    mns = {item.packet.mn for item in incoming}
-    points = {
-        p["mn"]: p
-        for p in MonitoringPoint.objects.filter(mn__in=mns).values(
-            "pk", "mn", "password", "retired_at"
-        )
-    }
+    points = points_of({item.packet.mn for item in incoming})
     outcomes: list[str] = []
     rows: list[tuple] = []
     keys: list[tuple | None] = []  # (point, cn, data_time) of each packet's rows
@@ -201,6 +208,7 @@ def packets_store(*, incoming: list[Incoming]) -> StoreResult:
     return result
 
 
+_staged: weakref.WeakSet = weakref.WeakSet()  # psycopg connections that have the staging table
 STAGE_COLUMNS = "point_id, code, cn, data_time, avg, min, max, cou, flag, received_at"
 
 
@@ -217,14 +225,20 @@ def _insert_copy(rows: list[tuple], *, empty_stage: bool = False) -> tuple[int, 
         return found
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage ("
-            "point_id bigint, code varchar(12), cn smallint, data_time timestamptz, "
-            "avg double precision, min double precision, max double precision, "
-            "cou double precision, flag varchar(1), received_at timestamptz"
-            ") ON COMMIT DELETE ROWS"
-        )
         raw = cursor.cursor  # psycopg's own cursor, for COPY
+        if raw.connection not in _staged:  # once per database connection
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS monitoring_reading_stage ("
+                "point_id bigint, code varchar(12), cn smallint, data_time timestamptz, "
+                "avg double precision, min double precision, max double precision, "
+                "cou double precision, flag varchar(1), received_at timestamptz"
+                ") ON COMMIT DELETE ROWS"
+            )
+            # Remembered only when this is the outermost transaction, once committed: a rolled-back
+            # CREATE leaves no table behind.
+            if not empty_stage:
+                psycopg_connection = raw.connection
+                transaction.on_commit(lambda: _staged.add(psycopg_connection))
         with raw.copy(f"COPY monitoring_reading_stage ({STAGE_COLUMNS}) FROM STDIN") as copy:
             for r in rows:
                 copy.write_row(
@@ -320,6 +334,14 @@ def counts_add(*, counts: dict[str, int], day=None) -> None:
             f"{table}.count + excluded.count",
             params,
         )
+
+
+def quarantine_prune(*, days: int = 90) -> int:
+    """Quarantined packets are kept for ``days`` (the daily job); the counters are kept for good."""
+    deleted, _ = QuarantinedPacket.objects.filter(
+        received_at__lt=clock.now() - timedelta(days=days)
+    ).delete()
+    return deleted
 
 
 # ---------------------------------------------------------------- points and limits

@@ -14,5 +14,7 @@ def check_silent_points() -> int:
 
 @shared_task
 def create_partitions_ahead() -> int:
-    """Daily: this month's and the next two months' reading partitions exist before data arrives."""
+    """Daily: this month's and the next two months' reading partitions exist before data arrives;
+    quarantined packets older than 90 days are deleted."""
+    services.quarantine_prune(days=90)
     return len(partitions.ensure_ahead(connection=connection))

@@ -270,3 +270,44 @@ def test_api_managers_create_points_and_edit_limits(client_for, manager, inspect
         .status_code
         == 403
     )
+
+
+def test_the_planned_inspection_carries_the_alert_and_its_readings_to_the_visit(
+    client_for, inspector, point
+):
+    from inspections import services as inspection_services
+    from inspections.models import PlannedInspection
+
+    fill(point)
+    planned = PlannedInspection.objects.get(alert__isnull=False)
+    client = client_for(inspector)
+    due = client.get("/inspections/").content.decode()
+    assert "针对性检查：在线监测超标" in due and f"/monitoring/alerts/{planned.alert_id}/" in due
+    partner = factories.inspector_user(username="partner")
+    visit = inspection_services.visit_start(
+        enterprise=point.enterprise, inspectors=[inspector, partner], by=inspector, planned=planned
+    )
+    page = client.get(f"/inspections/visits/{visit.pk}/").content.decode()
+    assert "本次检查对应的监测报警" in page and "90.00" in page
+
+
+def test_old_quarantined_packets_are_pruned(point):
+    from monitoring.models import QuarantinedPacket
+
+    with clock.at(clock.now() - timedelta(days=100)):
+        services.packets_store(
+            incoming=[
+                services.Incoming(
+                    packet=hj212.parse_frame(data_packet(mn="NOPE")), received_at=clock.now()
+                )
+            ]
+        )
+    services.packets_store(
+        incoming=[
+            services.Incoming(
+                packet=hj212.parse_frame(data_packet(mn="NOPE2")), received_at=clock.now()
+            )
+        ]
+    )
+    assert services.quarantine_prune(days=90) == 1
+    assert list(QuarantinedPacket.objects.values_list("mn", flat=True)) == ["NOPE2"]
