@@ -97,7 +97,7 @@ def _ensure_months(months: set) -> None:
 def points_by_mn(mns) -> dict[str, dict]:
     """The points these MNs name: id, password, retirement (one query)."""
     return {
-        p["mn"]: p
+        p["mn"]: dict(p)
         for p in MonitoringPoint.objects.filter(mn__in=list(mns)).values(
             "pk", "mn", "password", "retired_at"
         )
