@@ -4,6 +4,7 @@ alerts are populated: exceedances (with their planned inspections), a fault, a s
 explained by its enterprise and one resolved by an inspector."""
 
 import random
+from collections import Counter
 from datetime import timedelta
 
 from django.utils import timezone
@@ -57,13 +58,16 @@ def create_demo_monitoring(*, rng: random.Random, users) -> int:
                     by=users["manager"],
                 )
             )
+    counts: Counter[str] = Counter()
     for i, point in enumerate(points):
         device = Device(
             mn=point.mn,
             seed=rng.randrange(1 << 30),
-            fault_rate=0.003,
+            fault_rate=0.001,
             exceed_rate=0.04 if i == 0 else 0.005,
         )
+        if i == 0:  # the demo enterprise's own point: a busy coating line
+            device.base["a24088"] = 40.0
         silent = len(points) - SILENT_POINTS <= i
         end = local_now - timedelta(hours=10) if silent else local_now
         incoming = []
@@ -80,6 +84,19 @@ def create_demo_monitoring(*, rng: random.Random, users) -> int:
             hour += timedelta(hours=1)
         result = services.packets_store(incoming=incoming)
         services.alerts_evaluate(hours=result.hours)
+        counts.update(result.outcomes)
+    # What a receiver also meets: a logger nobody registered, and one with an old password.
+    stranger = Device(mn="QZ3505UNKNOWN1", seed=1)
+    wrong = Device(mn=points[0].mn, password="000000", seed=2) if points else stranger
+    result = services.packets_store(
+        incoming=[
+            _incoming(stranger.hour_packet(local_now, qn="U1")),
+            _incoming(wrong.hour_packet(local_now, qn="W1")),
+        ]
+    )
+    counts.update(result.outcomes)
+    counts.update({"answered": counts["stored"], "crc_mismatch": 3, "garbage": 1})
+    services.counts_add(counts=dict(counts))
     services.alerts_check_silent()
     _demo_lifecycle(users)
     return len(points)

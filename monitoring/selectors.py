@@ -188,6 +188,24 @@ def alert_readings(*, alert: Alert, margin_hours: int = 6, most: int = 200) -> l
     return list(queryset.order_by("data_time", "code")[:most])
 
 
+def alert_chart(
+    *, alert: Alert, readings: list[Reading], margin_hours: int = 6
+) -> SafeString | None:
+    """The alert's pollutant around the alert against the limit (exceedances only)."""
+    if not alert.code:
+        return None
+    margin = timedelta(hours=margin_hours)
+    return hourly_chart(
+        [(r.data_time, r.avg, r.flag) for r in readings if r.code == alert.code],
+        start=alert.first_time - margin,
+        end=alert.last_time + margin,
+        limit=float(alert.limit) if alert.limit is not None else None,
+        unit=alert.point.pollutants.filter(code=alert.code).values_list("unit", flat=True).first()
+        or "mg/m³",
+        title=f"{alert.point.outlet} {alert.subject}",
+    )
+
+
 @dataclass
 class LiveRow:
     point: MonitoringPoint

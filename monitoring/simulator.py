@@ -24,7 +24,7 @@ PROFILE = {
     "a00000": (8000.0, 30000.0, 0),  # flow m³/h
     "a01012": (30.0, 45.0, 1),  # temperature ℃
 }
-SPIKE = 4.0  # an exceedance multiplies NMHC by this for the hour
+SPIKE = 6.0  # an exceedance multiplies NMHC by this for the hour
 
 
 @dataclass

@@ -98,12 +98,14 @@ def alert_detail_view(request, pk: int):
             form = explain_form if action == "explain" else resolve_form
             errors.add_error_to_form(form, error)
     user = request.user
+    readings = selectors.alert_readings(alert=alert)
     return render(
         request,
         "monitoring/alert.html",
         {
             "alert": alert,
-            "readings": selectors.alert_readings(alert=alert),
+            "readings": readings,
+            "chart": selectors.alert_chart(alert=alert, readings=readings),
             "planned": alert.planned_inspections.prefetch_related("inspectors").first(),
             "can_explain": alert.is_open
             and roles.is_enterprise_user(user)
