@@ -7,6 +7,7 @@ API change points, limits and alerts only through the functions here.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -41,6 +42,7 @@ from .models import (
     ReceiverCount,
 )
 
+_PASSWORD = re.compile(r"PW=[^;]*;")  # never kept: a quarantined frame shows PW=***
 STORED_CNS = {str(i.value) for i in Interval}
 REALTIME_CN = "2011"
 HOUR = timedelta(hours=1)
@@ -149,7 +151,7 @@ def packets_store(
                     mn=packet.mn[:64],
                     cn=packet.cn[:8],
                     peer=item.peer[:64],
-                    frame=item.frame[:1100],
+                    frame=_PASSWORD.sub("PW=***;", item.frame[:1100]),
                 )
             )
             continue

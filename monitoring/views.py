@@ -203,5 +203,5 @@ def receiver_view(request):
     return render(
         request,
         "monitoring/receiver.html",
-        {"counts": counts, "quarantine": selectors.quarantine()},
+        {"counts": counts, "days": selectors.receiver_days(), "quarantine": selectors.quarantine()},
     )

@@ -103,6 +103,8 @@ def test_unknown_mn_wrong_password_and_retired_point_are_quarantined_and_not_ans
         "unknown_mn",
         "wrong_password",
     }
+    kept = QuarantinedPacket.objects.get(reason="wrong_password").frame
+    assert point.mn in kept and "PW=***;" in kept and "wrong" not in kept  # passwords never kept
     assert "UNKNOWN0001" in QuarantinedPacket.objects.get(reason="unknown_mn").frame
     point.retired_at = point.created_at
     point.save()
