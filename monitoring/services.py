@@ -556,43 +556,46 @@ def silent_points(*, now: datetime | None = None):
     )
 
 
-def _locked_alert(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().get(pk=alert.pk)
+_STEP_FIELDS = {
+    "explanation": ("explained_by", "explained_at"),
+    "resolution": ("resolved_by", "resolved_at"),
+}
+
+
+def _alert_step(alert: Alert, *, step: str, text: str, by, status: str) -> Alert:
+    """Write the step's text, who and when, and the status, under a row lock; a resolved alert takes
+    no further step."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status == Alert.Status.RESOLVED:
+            raise TransitionConflict(_("This alert is already resolved."))
+        by_field, at_field = _STEP_FIELDS[step]
+        setattr(alert, step, text)
+        setattr(alert, by_field, by)
+        setattr(alert, at_field, clock.now())
+        alert.status = status
+        alert.save(update_fields=[step, by_field, at_field, "status"])
+        if status == Alert.Status.EXPLAINED:
+            publish(events.AlertExplained(alert_id=alert.pk, enterprise_id=alert.enterprise_id))
+    return alert
 
 
 def alert_explain(*, alert: Alert, explanation: str, by) -> Alert:
     """The enterprise says what happened (a fault repaired, a calibration, a stoppage); staff resolve."""
     _require(roles.is_enterprise_user(by) and by.enterprise_id == alert.enterprise_id)
-    text = explanation.strip()
-    if not text:
+    if not explanation.strip():
         raise InvalidInput(_("Say what happened and what you did."), field="explanation")
-    with transaction.atomic():
-        alert = _locked_alert(alert)
-        if alert.status == Alert.Status.RESOLVED:
-            raise TransitionConflict(_("This alert is already resolved."))
-        alert.explanation = text
-        alert.explained_by = by
-        alert.explained_at = clock.now()
-        alert.status = Alert.Status.EXPLAINED
-        alert.save(update_fields=["explanation", "explained_by", "explained_at", "status"])
-        publish(events.AlertExplained(alert_id=alert.pk, enterprise_id=alert.enterprise_id))
-    return alert
+    return _alert_step(
+        alert, step="explanation", text=explanation.strip(), by=by, status=Alert.Status.EXPLAINED
+    )
 
 
 def alert_resolve(*, alert: Alert, resolution: str, by) -> Alert:
     """An inspector or manager closes the alert with what was found. An open alert may be resolved
     without an explanation (checked on site, or a known stoppage), but the resolution must say so."""
     _require(roles.is_staff_role(by))
-    text = resolution.strip()
-    if not text:
+    if not resolution.strip():
         raise InvalidInput(_("Say how the alert was resolved."), field="resolution")
-    with transaction.atomic():
-        alert = _locked_alert(alert)
-        if alert.status == Alert.Status.RESOLVED:
-            raise TransitionConflict(_("This alert is already resolved."))
-        alert.resolution = text
-        alert.resolved_by = by
-        alert.resolved_at = clock.now()
-        alert.status = Alert.Status.RESOLVED
-        alert.save(update_fields=["resolution", "resolved_by", "resolved_at", "status"])
-    return alert
+    return _alert_step(
+        alert, step="resolution", text=resolution.strip(), by=by, status=Alert.Status.RESOLVED
+    )

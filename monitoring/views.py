@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import District, Sector
@@ -78,37 +79,38 @@ def alert_list_view(request):
     )
 
 
+# action → (form, service, its text field, message when done)
+ALERT_STEPS = {
+    "explain": (
+        ExplainForm,
+        services.alert_explain,
+        "explanation",
+        gettext_lazy("Explanation sent to the inspectors."),
+    ),
+    "resolve": (ResolveForm, services.alert_resolve, "resolution", gettext_lazy("Alert resolved.")),
+}
+
+
 @login_required
 def alert_detail_view(request, pk: int):
     alert = selectors.alert_get(user=request.user, pk=pk)
-    explain_form = ExplainForm(initial={"explanation": alert.explanation})
-    resolve_form = ResolveForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "explain":
-                explain_form = ExplainForm(request.POST)
-                if explain_form.is_valid():
-                    services.alert_explain(
-                        alert=alert,
-                        explanation=explain_form.cleaned_data["explanation"],
-                        by=request.user,
-                    )
-                    messages.success(request, _("Explanation sent to the inspectors."))
-                    return redirect("monitoring:alert", pk=alert.pk)
-            elif action == "resolve":
-                resolve_form = ResolveForm(request.POST)
-                if resolve_form.is_valid():
-                    services.alert_resolve(
-                        alert=alert,
-                        resolution=resolve_form.cleaned_data["resolution"],
-                        by=request.user,
-                    )
-                    messages.success(request, _("Alert resolved."))
-                    return redirect("monitoring:alert", pk=alert.pk)
-        except errors.ApplicationError as error:
-            form = explain_form if action == "explain" else resolve_form
-            errors.add_error_to_form(form, error)
+    forms = {
+        "explain": ExplainForm(initial={"explanation": alert.explanation}),
+        "resolve": ResolveForm(),
+    }
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ALERT_STEPS:
+        form_class, service, field, done = ALERT_STEPS[action]
+        form = forms[action] = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(alert=alert, by=request.user, **{field: form.cleaned_data[field]})
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(form, error)
+            else:
+                messages.success(request, str(done))
+                return redirect("monitoring:alert", pk=alert.pk)
+    explain_form, resolve_form = forms["explain"], forms["resolve"]
     user = request.user
     readings = selectors.alert_readings(alert=alert)
     return render(
