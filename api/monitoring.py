@@ -133,7 +133,10 @@ def _time(request, name: str):
     text = request.query_params.get(name)
     if not text:
         return None
-    value = parse_datetime(text.replace(" ", "+")) if text else None
+    try:
+        value = parse_datetime(text.replace(" ", "+"))
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        value = None
     if value is None:
         raise InvalidInput(
             _("Write the time as ISO 8601, e.g. 2026-11-25T10:00:00+08:00."), field=name

@@ -198,6 +198,8 @@ def test_api_readings_are_filtered_and_paged_by_cursor(client_for, manager, poin
     assert len(recent.json()["results"]) == 4
     bad = client.get("/api/readings/", {"start": "yesterday"})
     assert bad.status_code == 400 and "ISO 8601" in bad.json()["start"][0]
+    impossible = client.get("/api/readings/", {"end": "2026-13-45T00:00:00"})
+    assert impossible.status_code == 400 and "end" in impossible.json()
     assert client.get("/api/readings/", {"point": "x"}).status_code == 400
 
 
