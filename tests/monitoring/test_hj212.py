@@ -8,8 +8,9 @@ import pytest
 
 from monitoring import hj212
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "hj212" / "public-packets.json"
-PACKETS = json.loads(SHARED.read_text()) if SHARED.exists() else []
+# Real packets from public repositories, each naming its source (a copy of ../shared/hj212).
+VECTORS = Path(__file__).resolve().parent / "data" / "public-packets.json"
+PACKETS = json.loads(VECTORS.read_text(encoding="utf-8"))
 
 
 def test_the_shared_packets_are_there():
