@@ -8,7 +8,9 @@ from . import partitions, services
 
 @shared_task
 def check_silent_points() -> int:
-    """Hourly: points with no hourly value for the configured hours open a missing-data alert."""
+    """Hourly: hourly values rolled up from minute data (and checked for alerts), then points with
+    no hourly value for the configured hours open a missing-data alert."""
+    services.alerts_evaluate(hours=services.hourly_rollup())
     return len(services.alerts_check_silent())
 
 

@@ -242,6 +242,11 @@ GOVERN_HJ212_MAX_AGE_DAYS = int(os.environ.get("GOVERN_HJ212_MAX_AGE_DAYS", "400
 GOVERN_HJ212_MAX_AHEAD_HOURS = 24
 GOVERN_MONITORING_SILENT_HOURS = int(os.environ.get("GOVERN_MONITORING_SILENT_HOURS", "3"))
 GOVERN_ALERT_INSPECTION_WORKING_DAYS = 3
+# Hourly values computed from minute data (loggers that send minute data only): an hour is rolled up
+# this long after it ends, and is valid with at least this many valid minutes (HJ 75-2017, as we read
+# it; see monitoring.services.hourly_rollup).
+GOVERN_HOURLY_ROLLUP_DELAY_MINUTES = 30
+GOVERN_HOURLY_MIN_VALID_MINUTES = 45
 # The schedule (the daily deadline job) lives in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

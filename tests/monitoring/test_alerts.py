@@ -166,3 +166,44 @@ def test_data_out_of_time_range_is_quarantined(point):
     assert result.outcomes == ["bad_time"]
     assert QuarantinedPacket.objects.get().reason == "bad_time"
     assert not Reading.objects.exists()
+
+
+def _minutes(point_mn: str, start: datetime, values, flag="N"):
+    return [
+        data_packet(
+            mn=point_mn, cn="2051", at=start + timedelta(minutes=m), nmhc=v, flag=flag, qn=f"m{m}"
+        )
+        for m, v in values
+    ]
+
+
+def test_loggers_sending_minute_data_only_get_hourly_values_and_alerts(point):
+    # 10:00 hour: 60 valid minutes around 80 (above the 60 limit); 11:00: 30 valid + 15 faulty.
+    store(*_minutes(point.mn, HOUR, [(m, 79 + m % 3) for m in range(60)]))
+    store(*_minutes(point.mn, HOUR + timedelta(hours=1), [(m, 20) for m in range(30)]))
+    store(
+        *_minutes(
+            point.mn, HOUR + timedelta(hours=1, minutes=30), [(m, 20) for m in range(15)], "D"
+        )
+    )
+    # 12:00 already has the logger's own hourly value; 13:00 ended too recently to roll up.
+    store(hour(2, nmhc=25))
+    store(*_minutes(point.mn, HOUR + timedelta(hours=2), [(m, 99) for m in range(60)]))
+    store(*_minutes(point.mn, HOUR + timedelta(hours=3), [(m, 99) for m in range(60)]))
+    at = timezone.make_aware(HOUR + timedelta(hours=4, minutes=10))  # 14:10: 13:00 is too recent
+    with clock.at(at):
+        new = services.hourly_rollup(now=at)
+        services.alerts_evaluate(hours=new)
+    hourly = {
+        timezone.localtime(r.data_time).hour: r
+        for r in Reading.objects.filter(point=point, code="a24088", cn=2061)
+    }
+    assert sorted(hourly) == [10, 11, 12]
+    assert hourly[10].avg == pytest.approx(80, abs=0.1) and hourly[10].flag == "N"
+    assert (hourly[11].flag, hourly[11].avg) == ("D", 20)  # 30 valid minutes: not a valid hour
+    assert hourly[12].avg == 25  # the logger's own value stands
+    assert Alert.objects.get(kind="exceedance").peak == pytest.approx(80, abs=0.1)
+    assert Alert.objects.get(kind="flag").flag == "D"
+    point.refresh_from_db()
+    assert timezone.localtime(point.last_hour_at).hour == 12
+    assert services.hourly_rollup(now=at) == {}  # nothing twice
