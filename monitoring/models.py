@@ -1,7 +1,10 @@
 """Online monitoring (数字治气): points at the enterprises' outlets, their readings over HJ 212, the
 receiver's counters and quarantine, and the alerts the readings open."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +117,9 @@ class PollutantLimit(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.001"), message=_("The limit must be above zero."))
+        ],
         help_text=_("Empty: reported but not limited (e.g. flow)."),
     )
     unit = models.CharField(_("unit"), max_length=10, default=DEFAULT_UNIT)

@@ -453,8 +453,6 @@ def point_create(
 
 
 def _check_limit(row: PollutantLimit) -> None:
-    if row.limit is not None and row.limit <= 0:
-        raise InvalidInput(_("The limit must be above zero."), field="limit")
     if row.limit is not None and not row.legal_source.strip():
         raise InvalidInput(
             _("Name the standard and clause that sets this limit."), field="legal_source"
