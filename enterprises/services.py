@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from govern import clock, roles
-from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict, full_clean, require
 from govern.events import Event, publish
 from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, check_new_deadline
@@ -113,25 +113,11 @@ def uscc_accept(*, code: str, by, override_reason: str = "") -> str:
     return code
 
 
-def _full_clean(instance, **options) -> None:
-    """Validate a model instance; its first problem becomes an InvalidInput naming the field."""
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise InvalidInput(messages[0], field=field) from error
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied()
-
-
 def enterprise_register(
     *, data: Mapping[str, Any], uscc: str, by, uscc_override_reason: str = "", reason: str = ""
 ) -> Enterprise:
     """Register a new enterprise and write the first entry of its transition log."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     try:
         code = uscc_accept(code=uscc, by=by, override_reason=uscc_override_reason)
     except ValidationError as error:
@@ -186,7 +172,7 @@ def enterprise_register_many(
     first log entries, one schedule update per batch, one event for all. For each row, the new id, or
     (with ``skip_taken``) the reason it was refused: a credit code registered meanwhile. Without
     ``skip_taken`` such a code refuses everything (InvalidInput), so nothing is half-imported."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     outcome: list[int | str] = []
     taken_message = _("An enterprise with this credit code is already registered.")
     with transaction.atomic():
@@ -250,7 +236,7 @@ def enterprise_register_many(
 
 def enterprise_update(*, enterprise: Enterprise, data: Mapping[str, Any], by) -> Enterprise:
     """Change registry details; the credit code, state and tier are not edited here."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         cluster_before = locked.cluster_id
@@ -384,7 +370,7 @@ def tier_policy_impact(*, policy: TierPolicy, data: Mapping[str, Any]) -> Policy
 def tier_policy_update(*, policy: TierPolicy, data: Mapping[str, Any], by) -> TierPolicy:
     """Edit one tier's policy and write the next policy version. A new path moves the tier's graded
     enterprises onto it (each logged); a new interval reschedules the tier's inspections."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     with transaction.atomic():
         # Two edits at once would write the same version number: the latest version is locked.
         TierPolicyVersion.objects.select_for_update().order_by("-number").first()
@@ -765,14 +751,14 @@ def enterprise_start_relocation(
 
 def cluster_create(*, data: Mapping[str, Any], by) -> ScatteredCluster:
     """Register a cluster of scattered small enterprises; members join it from their own pages."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     cluster = ScatteredCluster(
         name=(data.get("name") or "").strip(),
         district=data.get("district"),
         description=(data.get("description") or "").strip(),
         created_by=by,
     )
-    _full_clean(cluster)
+    full_clean(cluster)
     try:
         with transaction.atomic():
             cluster.save()
@@ -791,7 +777,7 @@ def cluster_consolidate(
 ) -> RelocationProject:
     """Consolidate a cluster of scattered enterprises into a park as one project: one set of
     milestones for all members, each member relocating (and logged) under it."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     if park is None:
         raise InvalidInput(_("Choose the park the cluster moves into."), field="park")
     if not (reason or "").strip():
@@ -1038,7 +1024,7 @@ def milestone_update(
     *, milestone: RelocationMilestone, planned_date: date | None, note: str, by
 ) -> RelocationMilestone:
     """Re-plan an open milestone: not in the past, and in the milestones' order."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if planned_date is not None and planned_date < clock.today():
         raise InvalidInput(_("A planned date cannot lie in the past."), field="planned_date")
     with transaction.atomic():
@@ -1081,7 +1067,7 @@ def milestone_complete(
 ) -> RelocationMilestone:
     """Mark a milestone done on a date, with evidence (at least one file, new or earlier). The
     milestones are done in their order: acceptance cannot precede the old site's decommissioning."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if actual_date > clock.today():
         raise InvalidInput(_("A milestone cannot be done in the future."), field="actual_date")
     stored = _store_evidence(uploads, folder="relocation")
@@ -1133,7 +1119,7 @@ def closure_check_verify(
     *, check: ClosureCheck, verified_on: date, uploads, note: str, by
 ) -> ClosureCheck:
     """Verify one of the two cuts and three clears with evidence; the last one verifies the closure."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if verified_on > clock.today():
         raise InvalidInput(_("A check cannot be verified in the future."), field="verified_on")
     stored = _store_evidence(uploads, folder="closure")
@@ -1166,7 +1152,7 @@ def closure_check_verify(
 
 
 def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) -> DistrictTarget:
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     if voc_reduction_tpa < 0:
         raise InvalidInput(_("A target cannot be negative."), field="voc_reduction_tpa")
     with transaction.atomic():
@@ -1175,7 +1161,7 @@ def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) 
         ).first() or DistrictTarget(district=district, year=year)
         target.voc_reduction_tpa = voc_reduction_tpa
         target.updated_by = by
-        _full_clean(target, validate_unique=False)
+        full_clean(target, validate_unique=False)
         try:
             with transaction.atomic():
                 target.save()
@@ -1188,7 +1174,7 @@ def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) 
 
 def remediation_plan_save(*, enterprise: Enterprise, summary: str, by) -> RemediationPlan:
     """Create or update the enterprise's plan (一企一策)."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if enterprise.state in TERMINAL_STATES:
         raise InvalidInput(_("A closed or relocated enterprise gets no remediation plan."))
     with transaction.atomic():
@@ -1231,7 +1217,7 @@ def remediation_task_update(
     *, task: RemediationTask, data: Mapping[str, Any], by
 ) -> RemediationTask:
     """Edit a task not yet accepted; an accepted task is part of the record."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     with transaction.atomic():
         locked = RemediationTask.objects.select_for_update().get(pk=task.pk)
         if locked.status == RemediationTask.Status.ACCEPTED:
@@ -1270,7 +1256,7 @@ def task_evidence_received(*, task: RemediationTask) -> RemediationTask:
 
 def _task_under_review(task: RemediationTask, by) -> RemediationTask:
     """The task, locked, refusing unless it has evidence awaiting review."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     locked = _locked_task(task)
     if locked.status != RemediationTask.Status.SUBMITTED:
         raise TransitionConflict(
@@ -1305,7 +1291,7 @@ def task_reject(*, task: RemediationTask, by) -> RemediationTask:
 
 def task_deadline_extend(*, task: RemediationTask, deadline: date, by) -> RemediationTask:
     """Move the task's deadline (an approved extension): later than today and than the current one."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.status in CLOSED_STATUSES:

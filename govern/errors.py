@@ -1,5 +1,6 @@
 """The domain's error types, mapped once to form errors (views) and once to API responses."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,18 @@ def add_error_to_form(form, error: ApplicationError) -> None:
     """Show a domain error on the form: on its field when the form has one, else at the top."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
+
+
+def require(allowed: bool) -> None:
+    """A service's permission check: refuse with PermissionDenied unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied()
+
+
+def full_clean(instance, **options) -> None:
+    """Validate a model instance; its first problem becomes an InvalidInput naming the field."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(messages[0], field=field) from error

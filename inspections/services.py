@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, State, TierPolicy
 from govern import clock, roles
-from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.errors import InvalidInput, PermissionDenied, TransitionConflict, require
 from govern.events import publish
 from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
@@ -41,11 +41,6 @@ UNGRADED = "-"  # the pool key of enterprises not yet graded
 EVENT_BATCH = 5000  # ids per event of a bulk step, so a receiver's queries stay bounded
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied()
-
-
 def checklist_for(*, enterprise: Enterprise) -> ChecklistTemplate:
     """The newest published checklist of the enterprise's sector, else the newest general one."""
     published = ChecklistTemplate.objects.filter(published=True)
@@ -58,7 +53,7 @@ def checklist_for(*, enterprise: Enterprise) -> ChecklistTemplate:
 
 def checklist_revise(*, template: ChecklistTemplate, by) -> ChecklistTemplate:
     """Copy a checklist into a new, unpublished version; visits keep the version they used."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     with transaction.atomic():
         siblings = ChecklistTemplate.objects.select_for_update().filter(sector=template.sector_id)
         latest = max(t.version for t in siblings)
@@ -100,7 +95,7 @@ def visit_start(
     is_follow_up: bool = False,
 ) -> SiteVisit:
     """Open a draft visit record with the enterprise's checklist."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     team = _inspectors(inspectors, by)
     if planned is not None and planned.enterprise_id != enterprise.pk:
         raise InvalidInput(_("The planned inspection is for another enterprise."), field="planned")
@@ -325,7 +320,7 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
 
 def visit_add_addendum(*, visit: SiteVisit, text: str, by) -> VisitAddendum:
     """Correct a submitted record by adding a signed note; the record itself stays as submitted."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if not text.strip():
         raise InvalidInput(_("Write the correction."), field="text")
     current = SiteVisit.objects.get(pk=visit.pk)  # the caller's copy may predate the submission
@@ -366,7 +361,7 @@ def draw_create(
     seed: int | None = None,
 ) -> RandomDraw:
     """Draw enterprises by tier quota from a pool and pair each with two random inspectors."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     inspector_ids = sorted({u.pk for u in inspectors})
     if len(inspector_ids) < 2:
         raise InvalidInput(_("Choose at least two inspectors."), field="inspectors")
@@ -449,7 +444,7 @@ def order_evidence_received(*, order: RectificationOrder) -> RectificationOrder:
 
 def order_accept(*, order: RectificationOrder, by) -> RectificationOrder:
     """The order's evidence was accepted: the order is closed, with when and by whom."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     with transaction.atomic():
         locked = _locked_order(order)
         if locked.status not in RectificationOrder.ACTIVE_STATUSES:
@@ -462,7 +457,7 @@ def order_accept(*, order: RectificationOrder, by) -> RectificationOrder:
 
 def order_evidence_rejected(*, order: RectificationOrder, by) -> RectificationOrder:
     """The order's evidence was rejected: open again, or overdue if its deadline has passed."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     with transaction.atomic():
         locked = _locked_order(order)
         if locked.status != RectificationOrder.Status.EVIDENCE_SUBMITTED:
@@ -479,7 +474,7 @@ def order_evidence_rejected(*, order: RectificationOrder, by) -> RectificationOr
 
 def order_deadline_extend(*, order: RectificationOrder, deadline: date, by) -> RectificationOrder:
     """Move the order's deadline (an approved extension); an overdue order is open again."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     with transaction.atomic():
         locked = _locked_order(order)
         if locked.status in CLOSED_STATUSES:

@@ -17,7 +17,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Max, Min, Q
 from django.db.models.functions import TruncHour
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from govern import clock, roles
-from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
+from govern.errors import InvalidInput, TransitionConflict, full_clean, require
 from govern.events import publish
 
 from . import events, partitions
@@ -47,19 +46,6 @@ _PASSWORD = re.compile(r"PW=[^;]*;")  # never kept: a quarantined frame shows PW
 STORED_CNS = {str(i.value) for i in Interval}
 REALTIME_CN = "2011"
 HOUR = timedelta(hours=1)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied()
-
-
-def _full_clean(instance, **options) -> None:
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        raise InvalidInput(messages[0], field=name) from error
 
 
 # ---------------------------------------------------------------- storing packets
@@ -437,11 +423,11 @@ def point_create(
     pollutants: Iterable[tuple[str, Decimal | None, str]] = (),
 ) -> MonitoringPoint:
     """A monitoring point with the pollutants it reports: (code, limit or None, legal source)."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     point = MonitoringPoint(
         enterprise=enterprise, mn=mn.strip(), outlet=outlet.strip(), st=st, password=password
     )
-    _full_clean(point)
+    full_clean(point)
     with transaction.atomic():
         point.save()
         for code, limit, source in pollutants:
@@ -457,14 +443,14 @@ def _check_limit(row: PollutantLimit) -> None:
         raise InvalidInput(
             _("Name the standard and clause that sets this limit."), field="legal_source"
         )
-    _full_clean(row, exclude=["point", "updated_by"])
+    full_clean(row, exclude=["point", "updated_by"])
 
 
 def limit_update(
     *, limit: PollutantLimit, value: Decimal | None, legal_source: str, by
 ) -> PollutantLimit:
     """A manager changes a pollutant's limit or its source; alerts already open keep theirs."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     limit.limit = value
     limit.legal_source = legal_source.strip()
     _check_limit(limit)
@@ -476,7 +462,7 @@ def limit_update(
 
 def point_retire(*, point: MonitoringPoint, by) -> MonitoringPoint:
     """A retired point's packets are quarantined from now on; its history stays."""
-    _require(roles.is_manager(by))
+    require(roles.is_manager(by))
     if point.retired_at is None:
         point.retired_at = clock.now()
         point.save(update_fields=["retired_at"])
@@ -657,7 +643,7 @@ def _alert_step(alert: Alert, *, step: str, text: str, by, status: str) -> Alert
 
 def alert_explain(*, alert: Alert, explanation: str, by) -> Alert:
     """The enterprise says what happened (a fault repaired, a calibration, a stoppage); staff resolve."""
-    _require(roles.is_enterprise_user(by) and by.enterprise_id == alert.enterprise_id)
+    require(roles.is_enterprise_user(by) and by.enterprise_id == alert.enterprise_id)
     if not explanation.strip():
         raise InvalidInput(_("Say what happened and what you did."), field="explanation")
     return _alert_step(
@@ -668,7 +654,7 @@ def alert_explain(*, alert: Alert, explanation: str, by) -> Alert:
 def alert_resolve(*, alert: Alert, resolution: str, by) -> Alert:
     """An inspector or manager closes the alert with what was found. An open alert may be resolved
     without an explanation (checked on site, or a known stoppage), but the resolution must say so."""
-    _require(roles.is_staff_role(by))
+    require(roles.is_staff_role(by))
     if not resolution.strip():
         raise InvalidInput(_("Say how the alert was resolved."), field="resolution")
     return _alert_step(
