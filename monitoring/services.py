@@ -171,15 +171,11 @@ def packets_store(
                 )
             )
     result = StoreResult(outcomes=outcomes)
-    nested = connection.in_atomic_block  # the staging table empties itself only at commit
+    nested = connection.in_atomic_block
     with transaction.atomic():
         inserted: set[tuple] = set()  # (point, cn, epoch seconds) that got at least one new row
         if rows:
-            if connection.vendor == "postgresql":
-                _ensure_months({partitions.month_of(at) for at in times})
-                result.rows, inserted = _insert_copy(rows, empty_stage=nested)
-            else:
-                result.rows, inserted = _insert_orm(rows)
+            result.rows, inserted = _insert(rows, nested=nested)
         hours: dict[int, set[datetime]] = defaultdict(set)
         for i, key in enumerate(keys):
             if key is None:
@@ -195,6 +191,28 @@ def packets_store(
         if quarantine:
             QuarantinedPacket.objects.bulk_create(quarantine)
     return result
+
+
+def _insert(rows: list[tuple], *, nested: bool) -> tuple[int, set[tuple]]:
+    """Insert reading rows (resent ones skipped): COPY on PostgreSQL, the ORM elsewhere. ``nested``:
+    the caller was already in a transaction (the staging table then empties only at its commit).
+
+    Months known to have a partition are cached per process; if one was dropped or detached meanwhile
+    (``monitoring_partitions``), PostgreSQL refuses the row: the cache is cleared and the month created
+    again, once, instead of failing every batch that holds a late packet for it."""
+    if connection.vendor != "postgresql":
+        return _insert_orm(rows)
+    months = {partitions.month_of(r[3]) for r in rows}
+    _ensure_months(months)
+    try:
+        with transaction.atomic():  # a savepoint: the retry starts clean
+            return _insert_copy(rows, empty_stage=nested)
+    except IntegrityError as error:
+        if "no partition" not in str(error):
+            raise
+    _known_months.clear()
+    _ensure_months(months)
+    return _insert_copy(rows, empty_stage=nested)
 
 
 _staged: weakref.WeakSet = weakref.WeakSet()  # psycopg connections that have the staging table
@@ -370,11 +388,7 @@ def hourly_rollup(*, now: datetime | None = None, hours: int = 6) -> dict[int, s
     new_hours: dict[int, set[datetime]] = defaultdict(set)
     nested = connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _ensure_months({partitions.month_of(r[3]) for r in rows})
-            _n, keys = _insert_copy(rows, empty_stage=nested)
-        else:
-            _n, keys = _insert_orm(rows)
+        _n, keys = _insert(rows, nested=nested)
         for point_id, _cn, epoch in keys:
             new_hours[point_id].add(datetime.fromtimestamp(epoch, tz=ZoneInfo("UTC")))
         _points_seen({}, new_hours)

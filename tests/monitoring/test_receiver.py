@@ -215,6 +215,11 @@ def test_a_month_without_a_partition_gets_one(point):
     )
     assert partitions.name_of(month) in dropped
     assert month not in partitions.existing(connection=connection)
+    # A late packet for the dropped month (this process still believes it exists) is stored, not a
+    # batch failing for ever.
+    late = data_packet(at=old + timedelta(hours=1), qn="late")
+    assert run(lambda r: _send_and_wait(r, late, wait=5)).qn == "late"
+    assert month in partitions.existing(connection=connection)
 
 
 def test_two_receivers_given_the_same_packets_at_once_store_them_once(point):
