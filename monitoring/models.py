@@ -1,6 +1,7 @@
 """Online monitoring (数字治气): points at the enterprises' outlets, their readings over HJ 212, the
 receiver's counters and quarantine, and the alerts the readings open."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -62,6 +63,19 @@ ALERT_FLAGS = frozenset("DMFCB")
 VALID_FLAGS = frozenset("NST")
 
 
+def silence_cutoff(now: datetime) -> datetime:
+    """A point is silent when it has had no hourly value since this moment."""
+    return now - timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
+
+
+class PointQuerySet(models.QuerySet):
+    def active(self) -> "PointQuerySet":
+        return self.filter(retired_at__isnull=True)
+
+    def silent(self, *, now: datetime) -> "PointQuerySet":
+        return self.active().filter(MonitoringPoint.silent_q(now=now))
+
+
 class MonitoringPoint(models.Model):
     class Outlet(models.TextChoices):
         AIR_SOURCE = "31", _("air pollution source (ST 31)")
@@ -88,6 +102,8 @@ class MonitoringPoint(models.Model):
     last_hour_at = models.DateTimeField(_("last hourly value"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 
+    objects = PointQuerySet.as_manager()
+
     class Meta:
         ordering = ["enterprise_id", "outlet", "id"]
         verbose_name = _("monitoring point")
@@ -99,6 +115,23 @@ class MonitoringPoint(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+    @staticmethod
+    def silent_q(*, now: datetime) -> models.Q:
+        """Installed before the silence window and no hourly value within it (one rule for the
+        missing-data alert, the live list, the dashboard and the enterprise page)."""
+        cutoff = silence_cutoff(now)
+        return models.Q(created_at__lt=cutoff) & (
+            models.Q(last_hour_at__lt=cutoff) | models.Q(last_hour_at__isnull=True)
+        )
+
+    def is_silent(self, *, now: datetime) -> bool:
+        cutoff = silence_cutoff(now)
+        return (
+            self.retired_at is None
+            and self.created_at < cutoff
+            and (self.last_hour_at is None or self.last_hour_at < cutoff)
+        )
 
 
 class PollutantLimit(models.Model):

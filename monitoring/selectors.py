@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
@@ -136,14 +135,12 @@ def enterprise_panels(*, enterprise, user, now: datetime | None = None) -> list[
         return []
     series = hourly_values(point_ids=[p.pk for p in points], start=start, end=end)
     ratio = completeness(points=points, start=start, end=end)
-    silent_before = now - timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
     panels = []
     for point in points:
         panel = PointPanel(
             point=point,
             completeness=ratio[point.pk],
-            silent=point.retired_at is None
-            and (point.last_hour_at is None or point.last_hour_at < silent_before),
+            silent=point.is_silent(now=now),
         )
         for row in point.pollutants.all():
             if row.limit is None:
@@ -219,7 +216,6 @@ def live_points(
     """Points now in exceedance (an unresolved exceedance alert) or silent (no hourly value for the
     configured hours), by district and sector. Two queries."""
     now = now or clock.now()
-    cutoff = now - timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
     unresolved = Alert.objects.filter(point=OuterRef("pk"), kind=Alert.Kind.EXCEEDANCE).exclude(
         status=Alert.Status.RESOLVED
     )
@@ -228,11 +224,7 @@ def live_points(
         .select_related("enterprise__district", "enterprise__sector")
         .filter(retired_at__isnull=True)
         .annotate(exceeding=Exists(unresolved))
-        .filter(
-            Q(exceeding=True)
-            | Q(last_hour_at__lt=cutoff)
-            | Q(last_hour_at__isnull=True, created_at__lt=cutoff)
-        )
+        .filter(Q(exceeding=True) | MonitoringPoint.silent_q(now=now))
         .order_by("enterprise__district__name", "enterprise__name", "outlet")
     )
     if district:
@@ -251,7 +243,7 @@ def live_points(
         LiveRow(
             point=p,
             exceeding=alerts.get(p.pk, []),
-            silent=p.last_hour_at is None or p.last_hour_at < cutoff,
+            silent=p.is_silent(now=now),
         )
         for p in found
     ]
@@ -260,8 +252,7 @@ def live_points(
 def live_counts(*, now: datetime | None = None) -> dict[str, int]:
     """City-wide: points in exceedance and silent points (the dashboard's figures)."""
     now = now or clock.now()
-    cutoff = now - timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
-    active = MonitoringPoint.objects.filter(retired_at__isnull=True)
+    active = MonitoringPoint.objects.active()
     exceeding = (
         Alert.objects.filter(kind=Alert.Kind.EXCEEDANCE, point__retired_at__isnull=True)
         .exclude(status=Alert.Status.RESOLVED)
@@ -269,9 +260,7 @@ def live_counts(*, now: datetime | None = None) -> dict[str, int]:
         .distinct()
         .count()
     )
-    silent = active.filter(
-        Q(last_hour_at__lt=cutoff) | Q(last_hour_at__isnull=True, created_at__lt=cutoff)
-    ).count()
+    silent = MonitoringPoint.objects.silent(now=now).count()
     return {"points": active.count(), "exceeding": exceeding, "silent": silent}
 
 

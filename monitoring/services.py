@@ -606,7 +606,9 @@ def alerts_check_silent(*, now: datetime | None = None) -> list[int]:
     hour = now.replace(minute=0, second=0, microsecond=0)
     silent_after = timedelta(hours=settings.GOVERN_MONITORING_SILENT_HOURS)
     opened = []
-    for point in silent_points(now=now).only("pk", "enterprise_id", "last_hour_at", "created_at"):
+    for point in MonitoringPoint.objects.silent(now=now).only(
+        "pk", "enterprise_id", "last_hour_at", "created_at"
+    ):
         since = (point.last_hour_at + HOUR) if point.last_hour_at else point.created_at
         if hour - since < silent_after - HOUR:
             continue
