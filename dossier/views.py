@@ -66,8 +66,7 @@ def enterprise_detail_view(request, pk: int):
 
 def monitoring_context(*, enterprise, user) -> dict:
     return {
-        "panels": monitoring_selectors.enterprise_panels(enterprise=enterprise, user=user),
-        "alerts": monitoring_selectors.alert_list(user=user).filter(enterprise=enterprise)[:10],
+        **monitoring_selectors.enterprise_monitoring(enterprise=enterprise, user=user),
         "can_add_point": roles.is_manager(user),
     }
 

@@ -171,6 +171,29 @@ def enterprise_panels(*, enterprise, user, now: datetime | None = None) -> list[
     return panels
 
 
+def enterprise_monitoring(*, enterprise, user) -> dict:
+    """What the enterprise page and the portal show: the point panels and the latest alerts."""
+    return {
+        "panels": enterprise_panels(enterprise=enterprise, user=user),
+        "alerts": alert_list(user=user).filter(enterprise=enterprise)[:10],
+    }
+
+
+def live_summary(rows: list[LiveRow]) -> tuple[list, list]:
+    """Per district and per sector: (name, [points in exceedance, silent points]), by name."""
+    by_district: dict[str, list[int]] = {}
+    by_sector: dict[str, list[int]] = {}
+    for row in rows:
+        for table, key in (
+            (by_district, row.point.enterprise.district.name),
+            (by_sector, row.point.enterprise.sector.name),
+        ):
+            counts = table.setdefault(key, [0, 0])
+            counts[0] += bool(row.exceeding)
+            counts[1] += row.silent
+    return sorted(by_district.items()), sorted(by_sector.items())
+
+
 def alert_readings(*, alert: Alert, margin_hours: int = 6, most: int = 200) -> list[Reading]:
     """The hourly values around an alert (attached to its alert page and to the visit it planned)."""
     margin = timedelta(hours=margin_hours)

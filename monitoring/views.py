@@ -25,23 +25,14 @@ def live_view(request):
     district = int_param(request.GET.get("district"))
     sector = int_param(request.GET.get("sector"))
     rows = selectors.live_points(user=request.user, district=district, sector=sector)
-    by_district: dict[str, list[int]] = {}
-    by_sector: dict[str, list[int]] = {}
-    for row in rows:
-        for table, key in (
-            (by_district, row.point.enterprise.district.name),
-            (by_sector, row.point.enterprise.sector.name),
-        ):
-            counts = table.setdefault(key, [0, 0])
-            counts[0] += bool(row.exceeding)
-            counts[1] += row.silent
+    by_district, by_sector = selectors.live_summary(rows)
     return render(
         request,
         "monitoring/live.html",
         {
             "rows": rows,
-            "by_district": sorted(by_district.items()),
-            "by_sector": sorted(by_sector.items()),
+            "by_district": by_district,
+            "by_sector": by_sector,
             "counts": selectors.live_counts(),
             "districts": District.objects.order_by("name"),
             "sectors": Sector.objects.order_by("name"),

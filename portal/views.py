@@ -34,8 +34,7 @@ def portal_home_view(request):
             "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
             "evidence_form": EvidenceForm(),
             "extension_form": ExtensionForm(),
-            "panels": monitoring_selectors.enterprise_panels(enterprise=enterprise, user=user),
-            "alerts": monitoring_selectors.alert_list(user=user).filter(enterprise=enterprise)[:10],
+            **monitoring_selectors.enterprise_monitoring(enterprise=enterprise, user=user),
         },
     )
 
