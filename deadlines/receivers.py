@@ -42,8 +42,8 @@ from govern.events import subscribe
 from govern.models import Notification, User
 from govern.notifications import Message, notify_all, notify_bulk
 from inspections import events as inspection_events
-from inspections.models import PlannedInspection, RectificationOrder, SiteVisit
-from inspections.selectors import enterprise_inspectors
+from inspections.models import PlannedInspection, RectificationOrder
+from inspections.selectors import enterprise_inspectors, latest_visit_team
 from monitoring import events as monitoring_events
 from monitoring.models import Alert
 from notices import events as notice_events
@@ -267,16 +267,7 @@ def _evidence_reviewers(submission: EvidenceSubmission) -> list[User]:
         author = submission.task.plan.created_by if submission.task else None
         if author is not None and author.is_active:
             people.append(author)
-        latest = (
-            SiteVisit.objects.filter(
-                enterprise_id=submission.enterprise_id, status=SiteVisit.Status.SUBMITTED
-            )
-            .order_by("-submitted_at", "-id")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if latest:
-            people.extend(recipients.visit_inspectors(latest))
+        people.extend(latest_visit_team(enterprise_id=submission.enterprise_id))
     return people or list(recipients.inspectors())
 
 

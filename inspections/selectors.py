@@ -76,18 +76,22 @@ def order_list(*, user) -> QuerySet[RectificationOrder]:
     return roles.scope_to_user(qs.issued(), user)
 
 
+def latest_visit_team(*, enterprise_id: int) -> list:
+    """The active inspectors of the enterprise's latest submitted visit (none if never visited)."""
+    visit = (
+        SiteVisit.objects.filter(enterprise_id=enterprise_id, status=SiteVisit.Status.SUBMITTED)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    return list(visit.inspectors.filter(is_active=True)) if visit is not None else []
+
+
 def enterprise_inspectors(*, enterprise_id: int) -> list:
     """The inspectors who know the enterprise: the team of its latest submitted visit, else of its
     latest planned inspection, else every active inspector (a first alert at a never-visited site)."""
-    visit = (
-        SiteVisit.objects.filter(enterprise_id=enterprise_id, status=SiteVisit.Status.SUBMITTED)
-        .order_by("-started_at", "-id")
-        .first()
-    )
-    if visit is not None:
-        team = list(visit.inspectors.filter(is_active=True))
-        if team:
-            return team
+    team = latest_visit_team(enterprise_id=enterprise_id)
+    if team:
+        return team
     planned = (
         PlannedInspection.objects.filter(enterprise_id=enterprise_id)
         .order_by("-created_at", "-id")
