@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from enterprises import services as enterprise_services
 from enterprises.models import District, DistrictTarget, State, Tier, TransitionLog
+from facilities import selectors as facility_selectors
 from govern import errors
 from govern.decorators import manager_required
 from govern.exports import Sheet, xlsx_response
 from govern.params import int_param
+from materials import selectors as material_selectors
 from monitoring import selectors as monitoring_selectors
 
 from . import selectors, services
@@ -154,6 +156,19 @@ def dashboard_view(request):
             "years": range(timezone.localdate().year - 3, timezone.localdate().year + 2),
             # Live, not from the snapshot: two counts on indexed columns.
             "monitoring": monitoring_selectors.live_counts(),
+            # Live as well: the ledger's last 12 months by sector and district, one query each.
+            "materials_tables": (
+                (
+                    _("Material ledger by sector (12 months)"),
+                    material_selectors.figures_by(group="sector"),
+                ),
+                (
+                    _("Material ledger by district (12 months)"),
+                    material_selectors.figures_by(group="district"),
+                ),
+            ),
+            "open_findings": material_selectors.over_limit_open(user=request.user).count(),
+            "carbon_overdue": facility_selectors.overdue(user=request.user).count(),
             **tables,
         },
     )

@@ -20,6 +20,7 @@ email and text message where the user has an address or a mobile number). Handle
 | notices.NoticeIssued                     | the enterprise's accounts                   | a formal notice was served             |
 | monitoring.AlertOpened                   | the enterprise's inspectors and accounts    | explain (enterprise), check (inspectors) |
 | monitoring.AlertExplained                | the enterprise's inspectors                 | resolve the alert                      |
+| materials.OverLimitMaterialRecorded      | the enterprise's inspectors                 | check the material at the next visit   |
 
 Reminders before deadlines and escalations after them come from the daily job (``services.run_daily``).
 Messages are written in the bureau's language (Simplified Chinese), whoever's request caused them.
@@ -44,6 +45,8 @@ from govern.notifications import Message, notify_all, notify_bulk
 from inspections import events as inspection_events
 from inspections.models import PlannedInspection, RectificationOrder
 from inspections.selectors import enterprise_inspectors, latest_visit_team
+from materials import events as material_events
+from materials.models import LedgerEntry
 from monitoring import events as monitoring_events
 from monitoring.models import Alert
 from notices import events as notice_events
@@ -410,4 +413,32 @@ def tell_alert_explained(event: monitoring_events.AlertExplained) -> None:
         title=_("Alert explained by %(enterprise)s") % {"enterprise": alert.enterprise.name},
         body=alert.explanation[:200],
         url=reverse("monitoring:alert", args=[alert.pk]),
+    )
+
+
+@tells(material_events.OverLimitMaterialRecorded)
+def tell_inspectors_over_limit_material(event: material_events.OverLimitMaterialRecorded) -> None:
+    """The enterprise's inspectors: a material over its VOC limit, to check before the next visit."""
+    entries = list(
+        LedgerEntry.objects.filter(pk__in=event.entry_ids).select_related("enterprise", "limit")
+    )
+    if not entries:
+        return
+    enterprise = entries[0].enterprise
+    _tell(
+        enterprise_inspectors(enterprise_id=enterprise.pk),
+        key=f"over-limit:{min(event.entry_ids)}:{len(event.entry_ids)}",
+        title=_("Material over its VOC limit: %(enterprise)s") % {"enterprise": enterprise.name},
+        body="; ".join(
+            _("%(product)s %(content)s %(unit)s (limit %(limit)s)")
+            % {
+                "product": e.product_name,
+                "content": e.voc_content.normalize(),
+                "unit": e.unit,
+                "limit": e.limit.limit.normalize(),
+            }
+            for e in entries[:10]
+        ),
+        url=reverse("materials:ledger", args=[enterprise.pk]),
+        level=Notification.Level.INFO,
     )

@@ -16,6 +16,7 @@ from enterprises.models import (
     RemediationTask,
 )
 from evidence.models import EvidenceSubmission
+from facilities.models import TreatmentFacility
 from govern import clock, roles
 from govern.workdays import add_working_days, working_days_between
 from inspections.models import RectificationOrder
@@ -26,6 +27,7 @@ KINDS = {
     "milestone": _("relocation milestone"),
     "closure": _("closure shutdown"),
     "review": _("evidence review"),
+    "carbon": _("activated-carbon replacement"),
 }
 DUE_FIELD = {
     "order": "deadline",
@@ -33,6 +35,7 @@ DUE_FIELD = {
     "milestone": "planned_date",
     "closure": "deadline",
     "review": "review_due",
+    "carbon": "replacement_due",
 }
 PORTAL = "/portal/"
 ENTERPRISE_PATH = {
@@ -41,6 +44,7 @@ ENTERPRISE_PATH = {
     "milestone": "project__enterprise",  # the lead (reminders go to it)
     "closure": "enterprise",
     "review": "enterprise",
+    "carbon": "enterprise",
 }
 
 # Who sees an item: every member of a consolidated cluster sees the milestones they share.
@@ -70,6 +74,10 @@ def all_open_querysets() -> dict[str, QuerySet]:
         "review": EvidenceSubmission.objects.filter(
             status=EvidenceSubmission.Status.PENDING, review_due__isnull=False
         ).select_related("enterprise__district", "task", "order"),
+        # Activated carbon in service: the next replacement, T days after the latest one.
+        "carbon": TreatmentFacility.objects.filter(
+            retired_on__isnull=True, replacement_due__isnull=False
+        ).select_related("enterprise__district"),
     }
 
 
@@ -163,6 +171,19 @@ def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
                     else PORTAL,
                 )
             )
+        elif kind == "carbon":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.enterprise,
+                    str(_("Replace the activated carbon: %(name)s") % {"name": obj.name}),
+                    obj.replacement_due,
+                    obj.enterprise.contact_name or obj.enterprise.legal_representative,
+                    str(_("open")),
+                    reverse("facilities:detail", args=[obj.pk]) if for_staff else PORTAL,
+                )
+            )
         else:
             target = obj.task.description if obj.task_id else obj.order.requirement
             items.append(
@@ -186,7 +207,8 @@ def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
 
 COUNT_CAP = 10_000  # per kind: beyond this the list says "10000+"
 KIND_ORDER = {
-    kind: index for index, kind in enumerate(("closure", "milestone", "order", "review", "task"))
+    kind: index
+    for index, kind in enumerate(("carbon", "closure", "milestone", "order", "review", "task"))
 }
 
 

@@ -28,7 +28,13 @@ from .recipients import managers
 from .selectors import DUE_FIELD, ENTERPRISE_PATH, KINDS, all_open_querysets
 
 REMINDER_DAYS = (7, 1)  # working days before a deadline
-ENTERPRISE_KINDS = ("order", "task", "milestone", "closure")  # the enterprise acts on these
+ENTERPRISE_KINDS = (
+    "order",
+    "task",
+    "milestone",
+    "closure",
+    "carbon",
+)  # the enterprise acts on these
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +102,12 @@ def due_items(
             "milestone": ["kind"],
             "closure": [],
             "review": ["version", "task__description", "order__requirement"],
+            "carbon": ["name"],
         }[kind]
         for row in qs.values_list(*fields, *extra).iterator(chunk_size=5000):
             pk, enterprise_id, name, due, *rest = row
             try:
-                title, url = _title_and_url(kind, enterprise_id, rest)
+                title, url = _title_and_url(kind, pk, enterprise_id, rest)
             except Exception:  # noqa: BLE001 - a bad row is reported, the others go on
                 logger.exception("Daily job: %s %s cannot be read", kind, pk)
                 if problems is not None:
@@ -117,7 +124,7 @@ def due_items(
             )
 
 
-def _title_and_url(kind: str, enterprise_id: int, rest: list) -> tuple[str, str]:
+def _title_and_url(kind: str, pk: int, enterprise_id: int, rest: list) -> tuple[str, str]:
     if kind == "order":
         requirement, visit_id = rest
         return requirement, reverse("inspections:visit", args=[visit_id])
@@ -134,6 +141,11 @@ def _title_and_url(kind: str, enterprise_id: int, rest: list) -> tuple[str, str]
         return (
             _("Shutdown verified (two cuts, three clears)"),
             f"{reverse('dossier:detail', args=[enterprise_id])}#lifecycle-projects",
+        )
+    if kind == "carbon":
+        return (
+            _("Replace the activated carbon: %(name)s") % {"name": rest[0]},
+            reverse("facilities:detail", args=[pk]),
         )
     version, task_text, order_text = rest
     return f"v{version} · {task_text or order_text}", reverse("evidence:reviews")

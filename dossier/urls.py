@@ -6,4 +6,6 @@ app_name = "dossier"
 urlpatterns = [
     path("<int:pk>/", views.enterprise_detail_view, name="detail"),
     path("<int:pk>/plan/", views.remediation_plan_view, name="plan"),
+    path("<int:pk>/grade/", views.enterprise_grade_view, name="grade"),
+    path("<int:pk>/transitions/<slug:name>/", views.enterprise_transition_view, name="transition"),
 ]

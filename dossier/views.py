@@ -6,17 +6,22 @@ It lives above the domain apps so that none of them has to import another layer 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises import selectors, services
-from enterprises.forms import PlanForm, TaskForm
-from enterprises.models import RemediationPlan
+from enterprises.forms import CertifyForm, GradingForm, PlanForm, RelocationForm, StepForm, TaskForm
+from enterprises.models import ReductionBasis, RemediationPlan, TierPolicy, on_path
+from enterprises.parks import suitable_parks
 from evidence import selectors as evidence_selectors
 from evidence.forms import DecisionForm
 from govern import errors, roles
 from govern.decorators import staff_required
 from inspections import selectors as inspection_selectors
+from materials import selectors as material_selectors
 from monitoring import selectors as monitoring_selectors
 from notices import selectors as notice_selectors
 
@@ -112,4 +117,134 @@ def remediation_plan_view(request, pk: int):
             "items": evidence_selectors.enterprise_work(enterprise=enterprise),
             "decision_form": DecisionForm(),
         },
+    )
+
+
+@staff_required
+def enterprise_grade_view(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    if not services.transition_allowed(enterprise=enterprise, name="grade", user=request.user):
+        messages.error(request, _("This enterprise cannot be graded now."))
+        return redirect("dossier:detail", pk=pk)
+    suggestion = material_selectors.score_suggestion(enterprise_id=enterprise.pk)
+    initial = {"expected_state": enterprise.state}
+    if suggestion is not None:
+        initial["score_materials"] = suggestion.score
+    form = GradingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.enterprise_grade(
+                enterprise=enterprise,
+                scores=form.scores(),
+                tier=form.cleaned_data["tier"] or None,
+                override_reason=form.cleaned_data["override_reason"],
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+                by=request.user,
+            )
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Graded as tier %(tier)s (score %(score)d).")
+                % {"tier": assessment.tier, "score": assessment.total_score},
+            )
+            return redirect("dossier:detail", pk=pk)
+    return render(
+        request,
+        "enterprises/grade.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "policies": TierPolicy.objects.all(),
+            "materials_suggestion": suggestion,
+        },
+    )
+
+
+@staff_required
+def enterprise_transition_view(request, pk: int, name: str):
+    service = services.SIMPLE_TRANSITIONS.get(name)
+    if service is None:
+        raise Http404
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form_class = {"start_relocation": RelocationForm, "certify_compliant": CertifyForm}.get(
+        name, StepForm
+    )
+    options = {"off_path": not on_path(enterprise, name)}
+    if name == "start_relocation":
+        options["parks"] = suitable_parks(enterprises=[enterprise])
+    initial: dict = {"expected_state": enterprise.state}
+    ledger = _ledger_reduction(enterprise) if name == "certify_compliant" else None
+    if ledger is not None:
+        initial.update(
+            verified_voc_reduction_tpa=ledger.tpa,
+            reduction_basis=ReductionBasis.MATERIAL_LEDGER,
+            reduction_reference=ledger.reference,
+        )
+    form = form_class(request.POST or None, initial=initial, **options)
+    label = getattr(enterprise, name)._django_fsm.get_transition(enterprise.state)
+    if request.method == "POST" and form.is_valid():
+        extra = {
+            k: form.cleaned_data[k]
+            for k in (
+                "park",
+                "override_reason",
+                "verified_voc_reduction_tpa",
+                "reduction_basis",
+                "reduction_reference",
+            )
+            if k in form.cleaned_data
+        }
+        try:
+            service(
+                enterprise=enterprise,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+                **extra,
+            )
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(str(error.message)) from error
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("dossier:detail", pk=pk)
+    elif request.method != "POST" and not services.transition_allowed(
+        enterprise=enterprise, name=name, user=request.user
+    ):
+        messages.error(request, _("This step is not available for this enterprise now."))
+        return redirect("dossier:detail", pk=pk)
+    title = label.custom.get("label", name) if label else name
+    return render(
+        request,
+        "enterprises/transition.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "title": title,
+            "name": name,
+            "off_path": options["off_path"],
+            "declared": services.declared_reduction(enterprise=enterprise)
+            if name == "certify_compliant"
+            else None,
+            "ledger": ledger,
+        },
+    )
+
+
+def _ledger_reduction(enterprise):
+    """The reduction the material ledger shows since remediation started, if it has both periods."""
+    started = (
+        enterprise.transitions.filter(transition="start_remediation")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if started is None:
+        return None
+    return material_selectors.ledger_reduction(
+        enterprise_id=enterprise.pk, since=timezone.localdate(started)
     )

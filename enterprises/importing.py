@@ -126,8 +126,12 @@ def _cell_text(value) -> str:
     return text
 
 
-def read_table(upload, *, max_bytes: int) -> list[dict[str, str]]:
-    """Parse an uploaded .csv or .xlsx into rows keyed by column key; raise InvalidInput if unreadable."""
+def read_table(
+    upload, *, max_bytes: int, columns: tuple[Column, ...] = COLUMNS, no_rows_message=None
+) -> list[dict[str, str]]:
+    """Parse an uploaded .csv or .xlsx into rows keyed by column key; raise InvalidInput if unreadable.
+
+    ``columns`` are the enterprise registry's by default; the material ledger passes its own."""
     if upload.size is not None and upload.size > max_bytes:
         raise InvalidInput(
             _("The file is %(size).1f MB; at most %(max).1f MB is accepted.")
@@ -140,16 +144,18 @@ def read_table(upload, *, max_bytes: int) -> list[dict[str, str]]:
     if not matrix:
         raise InvalidInput(_("The file is empty."), field="file")
     header, *body = matrix
-    lookup = {name: column.key for column in COLUMNS for name in column.headers()}
+    lookup = {name: column.key for column in columns for name in column.headers()}
     keys = [lookup.get(_cell_text(h).lower()) for h in header]
-    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in keys]
+    missing = [str(c.label) for c in columns if c.required and c.key not in keys]
     if missing:
         raise InvalidInput(
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)},
             field="file",
         )
     if not body:
-        raise InvalidInput(_("The file has a header but no enterprise rows."), field="file")
+        raise InvalidInput(
+            no_rows_message or _("The file has a header but no enterprise rows."), field="file"
+        )
     rows = []
     for values in body:
         row = {key: _cell_text(value) for key, value in zip(keys, values, strict=False) if key}

@@ -24,17 +24,13 @@ from . import selectors, services
 from .exporting import enterprises_sheet
 from .filters import EnterpriseFilter
 from .forms import (
-    CertifyForm,
     ClosureCheckForm,
     ClusterForm,
     ConsolidateForm,
     EnterpriseForm,
-    GradingForm,
     ImportForm,
     MilestoneDoneForm,
     MilestonePlanForm,
-    RelocationForm,
-    StepForm,
     TaskForm,
     TierPolicyForm,
 )
@@ -123,103 +119,6 @@ def enterprise_edit_view(request, pk: int):
             "form": form,
             "title": _("Edit %(name)s") % {"name": enterprise.name},
             "enterprise": enterprise,
-        },
-    )
-
-
-@staff_required
-def enterprise_grade_view(request, pk: int):
-    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    if not services.transition_allowed(enterprise=enterprise, name="grade", user=request.user):
-        messages.error(request, _("This enterprise cannot be graded now."))
-        return redirect("dossier:detail", pk=pk)
-    form = GradingForm(request.POST or None, initial={"expected_state": enterprise.state})
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.enterprise_grade(
-                enterprise=enterprise,
-                scores=form.scores(),
-                tier=form.cleaned_data["tier"] or None,
-                override_reason=form.cleaned_data["override_reason"],
-                reason=form.cleaned_data["reason"],
-                expected_state=form.cleaned_data["expected_state"] or None,
-                by=request.user,
-            )
-        except errors.ApplicationError as error:
-            errors.add_error_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("Graded as tier %(tier)s (score %(score)d).")
-                % {"tier": assessment.tier, "score": assessment.total_score},
-            )
-            return redirect("dossier:detail", pk=pk)
-    return render(
-        request,
-        "enterprises/grade.html",
-        {"form": form, "enterprise": enterprise, "policies": TierPolicy.objects.all()},
-    )
-
-
-@staff_required
-def enterprise_transition_view(request, pk: int, name: str):
-    service = services.SIMPLE_TRANSITIONS.get(name)
-    if service is None:
-        raise Http404
-    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    form_class = {"start_relocation": RelocationForm, "certify_compliant": CertifyForm}.get(
-        name, StepForm
-    )
-    options = {"off_path": not on_path(enterprise, name)}
-    if name == "start_relocation":
-        options["parks"] = suitable_parks(enterprises=[enterprise])
-    form = form_class(request.POST or None, initial={"expected_state": enterprise.state}, **options)
-    label = getattr(enterprise, name)._django_fsm.get_transition(enterprise.state)
-    if request.method == "POST" and form.is_valid():
-        extra = {
-            k: form.cleaned_data[k]
-            for k in (
-                "park",
-                "override_reason",
-                "verified_voc_reduction_tpa",
-                "reduction_basis",
-                "reduction_reference",
-            )
-            if k in form.cleaned_data
-        }
-        try:
-            service(
-                enterprise=enterprise,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_state=form.cleaned_data["expected_state"] or None,
-                **extra,
-            )
-        except errors.PermissionDenied as error:
-            raise PermissionDenied(str(error.message)) from error
-        except errors.ApplicationError as error:
-            errors.add_error_to_form(form, error)
-        else:
-            messages.success(request, _("Done."))
-            return redirect("dossier:detail", pk=pk)
-    elif request.method != "POST" and not services.transition_allowed(
-        enterprise=enterprise, name=name, user=request.user
-    ):
-        messages.error(request, _("This step is not available for this enterprise now."))
-        return redirect("dossier:detail", pk=pk)
-    title = label.custom.get("label", name) if label else name
-    return render(
-        request,
-        "enterprises/transition.html",
-        {
-            "form": form,
-            "enterprise": enterprise,
-            "title": title,
-            "name": name,
-            "off_path": options["off_path"],
-            "declared": services.declared_reduction(enterprise=enterprise)
-            if name == "certify_compliant"
-            else None,
         },
     )
 

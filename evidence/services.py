@@ -25,6 +25,7 @@ from govern.uploads import EVIDENCE_KINDS, accept_upload, store_by_hash
 from govern.workdays import add_working_days
 from inspections import services as inspection_services
 from inspections.models import RectificationOrder
+from materials import selectors as material_selectors
 
 from . import events
 from .models import DeadlineExtension, EvidenceFile, EvidenceSubmission
@@ -153,6 +154,27 @@ def evidence_submit(*, target: Target, uploads: Sequence, note: str, by) -> Evid
     return submission
 
 
+def _check_acceptable(target: Target) -> None:
+    """A source-substitution task is accepted only when the material ledger shows the substitute in
+    use: a low-VOC material within its limit in the latest months."""
+    if not (
+        isinstance(target, RemediationTask)
+        and target.measure == RemediationTask.Measure.SOURCE_SUBSTITUTION
+    ):
+        return
+    if material_selectors.substitution_evidence(enterprise_id=_enterprise_id(target)):
+        return
+    since, until = material_selectors.substitution_window()
+    raise TransitionConflict(
+        _(
+            "A source-substitution task is accepted only with ledger evidence that the substitute is "
+            "in use: the material ledger has no low-VOC material within its limit from %(since)s to "
+            "%(until)s."
+        )
+        % {"since": f"{since:%Y-%m}", "until": f"{until:%Y-%m}"}
+    )
+
+
 def evidence_review(
     *, submission: EvidenceSubmission, accept: bool, comment: str, by
 ) -> EvidenceSubmission:
@@ -180,6 +202,7 @@ def evidence_review(
             )
         target = locked.target
         if accept:
+            _check_acceptable(target)
             _kind(target).accept(target, by)
         else:
             _kind(target).reject(target, by)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("dossier.urls")),
     path("inspections/", include("inspections.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("materials/", include("materials.urls")),
+    path("facilities/", include("facilities.urls")),
     path("portal/", include("portal.urls")),
     path("evidence/", include("evidence.urls")),
     path("dashboard/", include("dashboard.urls")),

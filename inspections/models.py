@@ -57,6 +57,11 @@ class ChecklistTemplate(models.Model):
 
 
 class ChecklistItem(models.Model):
+    class Topic(models.TextChoices):
+        NONE = "", _("none")
+        FACILITIES = "facilities", _("treatment facilities (pre-filled from the facility register)")
+        MATERIALS = "materials", _("VOC materials (pre-filled from the material ledger)")
+
     template = models.ForeignKey(
         ChecklistTemplate,
         verbose_name=_("checklist"),
@@ -67,6 +72,9 @@ class ChecklistItem(models.Model):
     text = models.CharField(_("item"), max_length=300)
     guidance = models.CharField(_("what to check"), max_length=500, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    topic = models.CharField(
+        _("pre-filled from"), max_length=12, choices=Topic.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["order", "id"]

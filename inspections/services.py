@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, State, TierPolicy
+from facilities import selectors as facility_selectors
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict, require
 from govern.events import publish
@@ -21,6 +22,7 @@ from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
 from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
 from govern.workdays import add_working_days
+from materials import selectors as material_selectors
 from monitoring.models import Alert
 
 from . import events
@@ -112,10 +114,25 @@ def visit_start(
             created_by=by,
         )
         visit.inspectors.set(team)
+        notes = _prefilled_notes(enterprise.pk)
         ChecklistResult.objects.bulk_create(
-            ChecklistResult(visit=visit, item=item) for item in template.items.all()
+            ChecklistResult(visit=visit, item=item, note=notes.get(item.topic, ""))
+            for item in template.items.all()
         )
     return visit
+
+
+def _prefilled_notes(enterprise_id: int) -> dict[str, str]:
+    """What the register and the ledger already say, for the items about them (the inspector edits)."""
+    with bureau_language():
+        return {
+            ChecklistItem.Topic.FACILITIES: facility_selectors.checklist_note(
+                enterprise_id=enterprise_id
+            ),
+            ChecklistItem.Topic.MATERIALS: material_selectors.checklist_note(
+                enterprise_id=enterprise_id
+            ),
+        }
 
 
 def _locked_draft(visit: SiteVisit, by) -> SiteVisit:

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from enterprises import selectors as enterprise_selectors
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
-from govern import errors
+from facilities import selectors as facility_selectors
+from govern import errors, roles
 from govern.decorators import manager_required, staff_required
 from govern.files import stored_file_response
 from govern.params import int_param
 from govern.views import form_action
+from materials import selectors as material_selectors
 from monitoring import selectors as monitoring_selectors
 
 from . import selectors, services
@@ -33,11 +35,18 @@ def due_list_view(request):
     page = Paginator(filterset.qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    planned = list(selectors.planned_for(user=request.user)[:50])
+    shown = {e.pk for e in page} | {p.enterprise_id for p in planned}
     return render(
         request,
         "inspections/due.html",
         {
-            "planned": selectors.planned_for(user=request.user)[:50],
+            "planned": planned,
+            # What to look at on site: over-limit ledger materials, carbon overdue for replacement.
+            "material_flags": material_selectors.enterprises_with_findings(enterprise_ids=shown),
+            "carbon_flags": facility_selectors.enterprises_with_overdue_carbon(
+                enterprise_ids=shown
+            ),
             "filter": filterset,
             "page": page,
             "within": within,
@@ -152,6 +161,7 @@ def visit_view(request, pk: int):
             "active_orders": active_orders,
             "general_photos": visit.photos.filter(result__isnull=True),
             **_alert_context(visit),
+            **_source_context(visit, request.user),
         },
     )
 
@@ -163,6 +173,17 @@ def _alert_context(visit) -> dict:
         return {}
     alert = planned.alert
     return {"alert": alert, "alert_readings": monitoring_selectors.alert_readings(alert=alert)}
+
+
+def _source_context(visit, user) -> dict:
+    """What the ledger and the facility register say about the site: the open over-limit findings and
+    each facility's carbon replacements (shown to staff only)."""
+    if not roles.is_staff_role(user):
+        return {}
+    return {
+        "material_findings": material_selectors.open_findings(enterprise_id=visit.enterprise_id),
+        "facilities": facility_selectors.facilities(user=user, enterprise=visit.enterprise),
+    }
 
 
 def _visit_detail(request, visit, inspectors):
@@ -179,6 +200,7 @@ def _visit_detail(request, visit, inspectors):
             "addenda": visit.addenda.select_related("author"),
             "addendum_form": AddendumForm() if visit.is_submitted else None,
             **_alert_context(visit),
+            **_source_context(visit, request.user),
         },
     )
 

@@ -157,3 +157,24 @@ def open_order(enterprise, by, *, days: int = 20):
         legal_basis="《大气污染防治法》第45条",
         deadline=timezone.localdate() + timedelta(days=days),
     )
+
+
+def ledger_row(enterprise, *, by=None, month=None, **data):
+    """A material ledger row recorded through the service (by the enterprise's own account).
+
+    Defaults: a water-based flexo ink on absorbent substrate at 4 % (low-VOC, within GB 38507)."""
+    from govern import clock
+    from materials import services as material_services
+
+    account = by or enterprise.accounts.first() or enterprise_user(enterprise)
+    row = {
+        "month": month or clock.today().replace(day=1),
+        "product_name": "水性柔印油墨 WB-200",
+        "supplier": "泉州油墨有限公司",
+        "category": "ink-water-flexo-absorbent",
+        "voc_content": Decimal("4"),
+        "unit": "%",
+        "density": None,
+        "quantity_kg": Decimal("1000"),
+    } | data
+    return material_services.ledger_entry_add(enterprise=enterprise, data=row, by=account)

@@ -30,10 +30,10 @@ def test_a_bad_row_does_not_stop_the_daily_job_for_everyone(
     accounts = [factories.enterprise_user(o.enterprise) for o in (first, second)]
     real = deadline_services._title_and_url
 
-    def title_and_url(kind, enterprise_id, rest):
+    def title_and_url(kind, pk, enterprise_id, rest):
         if enterprise_id == first.enterprise_id:
             raise RuntimeError("a broken row")
-        return real(kind, enterprise_id, rest)
+        return real(kind, pk, enterprise_id, rest)
 
     monkeypatch.setattr(deadline_services, "_title_and_url", title_and_url)
     report = deadline_services.run_daily(today=working_days_before(first.deadline, 1))

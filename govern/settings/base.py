@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "govern",
     "enterprises",
     "monitoring",
+    "materials",
+    "facilities",
     "inspections",
     "evidence",
     "notices",

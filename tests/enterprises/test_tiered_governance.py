@@ -151,9 +151,9 @@ def test_page_offers_only_the_path_and_shows_the_override(client_for, inspector,
     factories.RemediationTaskFactory(plan__enterprise=enterprise)
     page = client_for(inspector).get(reverse("dossier:detail", args=[enterprise.pk]))
     text = page.content.decode()
-    assert reverse("enterprises:transition", args=[enterprise.pk, "start_remediation"]) not in text
+    assert reverse("dossier:transition", args=[enterprise.pk, "start_remediation"]) not in text
     assert "经理可以改变路径" in text or "a manager can override" in text
-    form_url = reverse("enterprises:transition", args=[enterprise.pk, "start_remediation"])
+    form_url = reverse("dossier:transition", args=[enterprise.pk, "start_remediation"])
     # A manager sees it as an override, and the form asks for the reason.
     assert (
         form_url
@@ -332,7 +332,7 @@ def test_a_full_park_refuses_and_the_form_and_api_offer_only_suitable_parks(
             enterprise=enterprise, park=factories.park("nanan_edz"), by=manager, reason="入园"
         )
     page = client_for(manager).get(
-        reverse("enterprises:transition", args=[enterprise.pk, "start_relocation"])
+        reverse("dossier:transition", args=[enterprise.pk, "start_relocation"])
     )
     options = page.context["form"].fields["park"].queryset
     assert set(options.values_list("code", flat=True)) == {"jinjiang_edz", "quanzhou_etdz"}

@@ -77,13 +77,13 @@ def test_enterprise_user_cannot_use_staff_pages(client_for, enterprise_account, 
         reverse("enterprises:create"),
         reverse("enterprises:import"),
         reverse("enterprises:edit", args=[enterprise.pk]),
-        reverse("enterprises:grade", args=[enterprise.pk]),
-        reverse("enterprises:transition", args=[enterprise.pk, "close"]),
+        reverse("dossier:grade", args=[enterprise.pk]),
+        reverse("dossier:transition", args=[enterprise.pk, "close"]),
         reverse("enterprises:tier-policy"),
     ]:
         assert client.get(url).status_code == 403, url
     response = client.post(
-        reverse("enterprises:transition", args=[enterprise.pk, "close"]), {"reason": "x"}
+        reverse("dossier:transition", args=[enterprise.pk, "close"]), {"reason": "x"}
     )
     assert response.status_code == 403
     enterprise.refresh_from_db()
@@ -111,8 +111,8 @@ def test_export_of_enterprise_user_holds_only_its_enterprise(
 @pytest.mark.django_db
 def test_detail_shows_only_the_actions_the_user_may_take(client_for, inspector, manager):
     enterprise = factories.EnterpriseFactory(state=State.GRADED)
-    close_url = reverse("enterprises:transition", args=[enterprise.pk, "close"])
-    grade_url = reverse("enterprises:grade", args=[enterprise.pk])
+    close_url = reverse("dossier:transition", args=[enterprise.pk, "close"])
+    grade_url = reverse("dossier:grade", args=[enterprise.pk])
     as_inspector = (
         client_for(inspector).get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
     )
@@ -123,8 +123,7 @@ def test_detail_shows_only_the_actions_the_user_may_take(client_for, inspector, 
     assert grade_url in as_manager and close_url in as_manager
     # Remediation needs a plan: the button is replaced by the reason.
     assert (
-        reverse("enterprises:transition", args=[enterprise.pk, "start_remediation"])
-        not in as_manager
+        reverse("dossier:transition", args=[enterprise.pk, "start_remediation"]) not in as_manager
     )
     assert "整治方案" in as_manager
 
@@ -133,7 +132,7 @@ def test_detail_shows_only_the_actions_the_user_may_take(client_for, inspector, 
 def test_inspector_posting_a_manager_transition_is_refused(client_for, inspector):
     enterprise = factories.EnterpriseFactory(state=State.GRADED)
     response = client_for(inspector).post(
-        reverse("enterprises:transition", args=[enterprise.pk, "close"]), {"reason": "关停"}
+        reverse("dossier:transition", args=[enterprise.pk, "close"]), {"reason": "关停"}
     )
     assert response.status_code == 403
     enterprise.refresh_from_db()
@@ -143,7 +142,7 @@ def test_inspector_posting_a_manager_transition_is_refused(client_for, inspector
 @pytest.mark.django_db
 def test_manager_closes_through_the_form(client_for, manager):
     enterprise = factories.EnterpriseFactory(state=State.GRADED)
-    url = reverse("enterprises:transition", args=[enterprise.pk, "close"])
+    url = reverse("dossier:transition", args=[enterprise.pk, "close"])
     client = client_for(manager)
     assert (
         client.post(url, {"reason": "", "expected_state": "graded"}).status_code == 200
@@ -160,7 +159,7 @@ def test_manager_closes_through_the_form(client_for, manager):
 def test_stale_form_shows_a_conflict_instead_of_acting(client_for, manager):
     enterprise = factories.EnterpriseFactory(state=State.RELOCATING)
     response = client_for(manager).post(
-        reverse("enterprises:transition", args=[enterprise.pk, "close"]),
+        reverse("dossier:transition", args=[enterprise.pk, "close"]),
         {"reason": "关停", "expected_state": "graded"},
     )
     assert response.status_code == 200 and "请刷新" in response.content.decode()
@@ -174,7 +173,7 @@ def test_grading_form_records_assessment(client_for, inspector, enterprise):
         "reason": "现场核查",
         "expected_state": "registered",
     }
-    response = client_for(inspector).post(reverse("enterprises:grade", args=[enterprise.pk]), data)
+    response = client_for(inspector).post(reverse("dossier:grade", args=[enterprise.pk]), data)
     assert response.status_code == 302
     enterprise.refresh_from_db()
     assert (enterprise.state, enterprise.tier) == (State.GRADED, "B")
@@ -183,7 +182,7 @@ def test_grading_form_records_assessment(client_for, inspector, enterprise):
 @pytest.mark.django_db
 def test_grading_override_without_reason_shows_field_error(client_for, inspector, enterprise):
     data = {c: 16 for c in Criterion.values} | {"reason": "现场核查", "tier": "D"}
-    response = client_for(inspector).post(reverse("enterprises:grade", args=[enterprise.pk]), data)
+    response = client_for(inspector).post(reverse("dossier:grade", args=[enterprise.pk]), data)
     assert response.status_code == 200
     assert "override_reason" in response.context["form"].errors
     enterprise.refresh_from_db()

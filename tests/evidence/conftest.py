@@ -50,6 +50,8 @@ def remediating(db, inspector):
     enterprise = factories.EnterpriseFactory(
         state=State.GRADED, tier="B", name="晋江甲鞋业有限公司"
     )
+    # The substitute is in use: a low-VOC row in the ledger, so the substitution task can be accepted.
+    factories.ledger_row(enterprise)
     for measure, reduction in (("source_substitution", "3.5"), ("treatment", "2")):
         enterprise_services.remediation_task_add(
             enterprise=enterprise,

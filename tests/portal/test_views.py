@@ -158,7 +158,7 @@ def test_staff_builds_the_plan_with_policy_deadlines(client, inspector):
         days=180
     )  # tier B's remediation deadline
     page = client.get(reverse("dossier:detail", args=[enterprise.pk])).content.decode()
-    assert reverse("enterprises:transition", args=[enterprise.pk, "start_remediation"]) in page
+    assert reverse("dossier:transition", args=[enterprise.pk, "start_remediation"]) in page
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from deadlines.services import run_daily
 from demo.evidence import create_demo_portal
 from demo.inspections import create_demo_inspections
+from demo.materials import create_demo_materials
 from demo.monitoring import create_demo_monitoring
 from enterprises import services
 from enterprises.models import (
@@ -251,6 +252,8 @@ class Command(BaseCommand):
                 create_demo_portal(rng=rng, users=users)
                 self.progress("online monitoring data")
                 create_demo_monitoring(rng=rng, users=users)
+                self.progress("material ledgers and treatment facilities")
+                create_demo_materials(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.create_cluster(rng=rng, users=users)
                 self.issue_grading_notices(users=users)

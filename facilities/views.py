@@ -1,0 +1,120 @@
+"""The facility register: an enterprise's facilities, one facility with its replacements, and the
+overdue list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from enterprises import selectors as enterprise_selectors
+from govern import errors, roles
+from govern.decorators import staff_required
+
+from . import selectors, services
+from .forms import FacilityForm, ReplacementForm
+from .models import IODINE_MINIMUM, SPENT_CARBON_WASTE_CODE
+
+
+def _may_keep(user, enterprise_id: int) -> bool:
+    return roles.is_staff_role(user) or (
+        roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
+    )
+
+
+@login_required
+def facility_list_view(request, pk: int):
+    enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
+    keeps = _may_keep(request.user, enterprise.pk)
+    form = FacilityForm(enterprise=enterprise)
+    if request.method == "POST":
+        if not keeps:
+            raise PermissionDenied
+        form = FacilityForm(request.POST, enterprise=enterprise)
+        if form.is_valid():
+            try:
+                facility = services.facility_register(
+                    enterprise=enterprise, data=form.cleaned_data, by=request.user
+                )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(form, error)
+            else:
+                messages.success(request, _("Facility registered."))
+                return redirect("facilities:detail", pk=facility.pk)
+    return render(
+        request,
+        "facilities/list.html",
+        {
+            "enterprise": enterprise,
+            "facilities": selectors.facilities(user=request.user, enterprise=enterprise),
+            "form": form,
+            "keeps": keeps,
+        },
+    )
+
+
+@login_required
+def facility_detail_view(request, pk: int):
+    facility = get_object_or_404(selectors.facilities(user=request.user), pk=pk)
+    keeps = _may_keep(request.user, facility.enterprise_id)
+    edit_form = FacilityForm(instance=facility, enterprise=facility.enterprise)
+    replacement_form = ReplacementForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action and not keeps:
+        raise PermissionDenied
+    if action == "replace":
+        replacement_form = ReplacementForm(request.POST, request.FILES)
+        if replacement_form.is_valid():
+            data = replacement_form.cleaned_data
+            try:
+                replacement = services.replacement_record(
+                    facility=facility, data=data, photos=data["photos"], by=request.user
+                )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(replacement_form, error)
+            else:
+                messages.success(request, _("Replacement recorded."))
+                if replacement.iodine_too_low:
+                    messages.warning(
+                        request,
+                        _("The new carbon's iodine value is below %(min)d mg/g.")
+                        % {"min": IODINE_MINIMUM},
+                    )
+                return redirect("facilities:detail", pk=pk)
+    elif action == "edit":
+        edit_form = FacilityForm(request.POST, instance=facility, enterprise=facility.enterprise)
+        if edit_form.is_valid():
+            try:
+                services.facility_update(
+                    facility=facility, data=edit_form.cleaned_data, by=request.user
+                )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(edit_form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("facilities:detail", pk=pk)
+        facility.refresh_from_db()
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "facility": facility,
+            "enterprise": facility.enterprise,
+            "keeps": keeps,
+            "edit_form": edit_form,
+            "replacement_form": replacement_form,
+            "replacements": facility.replacements.all(),
+            "iodine_minimum": IODINE_MINIMUM,
+            "waste_code": SPENT_CARBON_WASTE_CODE,
+            "editing": action == "edit",
+        },
+    )
+
+
+@staff_required
+def overdue_view(request):
+    return render(
+        request,
+        "facilities/overdue.html",
+        {"facilities": selectors.overdue(user=request.user)[:500]},
+    )
