@@ -141,11 +141,7 @@ def create_demo_materials(*, rng: random.Random, users) -> tuple[int, int]:
         .select_related("sector")
         .order_by("pk")[:ENTERPRISES]
     )
-    if (
-        own.enterprise
-        and own.enterprise not in enterprises
-        and own.enterprise.sector.code in MATERIALS
-    ):
+    if own.enterprise and own.enterprise not in enterprises:
         enterprises.insert(0, own.enterprise)
     today = clock.today()
     rows = facilities = 0
@@ -168,9 +164,7 @@ def create_demo_materials(*, rng: random.Random, users) -> tuple[int, int]:
         if index % 3 == 0:
             material_services.ledger_entry_add(
                 enterprise=enterprise,
-                data=_row(
-                    OVER_LIMIT[enterprise.sector.code], months_back(today, 1), rng.randint(50, 300)
-                ),
+                data=_row(OVER_LIMIT[sector], months_back(today, 1), rng.randint(50, 300)),
                 by=account,
             )
             rows += 1
