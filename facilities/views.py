@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from enterprises import selectors as enterprise_selectors
 from govern import errors, roles
 from govern.decorators import staff_required
+from govern.files import stored_file_response
 
 from . import selectors, services
 from .forms import FacilityForm, ReplacementForm
-from .models import IODINE_MINIMUM, SPENT_CARBON_WASTE_CODE
+from .models import IODINE_MINIMUM, SPENT_CARBON_WASTE_CODE, ReplacementPhoto
 
 
 def _may_keep(user, enterprise_id: int) -> bool:
@@ -117,4 +118,21 @@ def overdue_view(request):
         request,
         "facilities/overdue.html",
         {"facilities": selectors.overdue(user=request.user)[:500]},
+    )
+
+
+@login_required
+def photo_view(request, pk: int):
+    """A replacement photo, to those who may see its facility (404 otherwise)."""
+    photo = get_object_or_404(
+        ReplacementPhoto.objects.filter(
+            replacement__facility__in=selectors.facilities(user=request.user)
+        ),
+        pk=pk,
+    )
+    return stored_file_response(
+        photo.file.name,
+        content_type=photo.content_type,
+        filename=photo.original_name or "photo",
+        user=request.user,
     )

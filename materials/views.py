@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from enterprises import selectors as enterprise_selectors
+from enterprises.models import Enterprise
 from govern import errors, roles
 from govern.exports import xlsx_response
+from govern.files import stored_file_response
 
 from . import importing, selectors, services
 from .forms import FindingCloseForm, LedgerEntryForm, LedgerImportForm
-from .models import LedgerEntry, LimitStandard, Unit, VocLimit
+from .models import LedgerDocument, LedgerEntry, LimitStandard, Unit, VocLimit
 
 ROWS_SHOWN = 200
 
@@ -144,4 +146,23 @@ def limits_view(request):
         request,
         "materials/limits.html",
         {"standards": standards, "unconfirmed": VocLimit.objects.filter(confirmed=False).count()},
+    )
+
+
+@login_required
+def document_view(request, pk: int):
+    """A ledger row's test report or data sheet, to those who may see the ledger (404 otherwise)."""
+    document = get_object_or_404(
+        LedgerDocument.objects.filter(
+            entry__enterprise__in=roles.scope_to_user(
+                Enterprise.objects.all(), request.user, enterprise_field="pk"
+            )
+        ),
+        pk=pk,
+    )
+    return stored_file_response(
+        document.file.name,
+        content_type=document.content_type,
+        filename=document.original_name or "document",
+        user=request.user,
     )

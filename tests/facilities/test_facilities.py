@@ -188,3 +188,28 @@ def test_the_pages_show_the_formula_and_keep_bad_input(enterprise_account, clien
     assert "running_hours" in register.content.decode()
     other = factories.enterprise_user(factories.EnterpriseFactory())
     assert client_for(other).get(f"/facilities/{facility.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_replacement_photos_are_served_only_to_those_who_may_see_the_facility(
+    enterprise_account, inspector, client_for
+):
+    facility = services.facility_register(
+        enterprise=enterprise_account.enterprise, data=CARBON, by=enterprise_account
+    )
+    replacement = services.replacement_record(
+        facility=facility,
+        data={
+            "replaced_on": date(2026, 11, 2),
+            "mass_kg": Decimal("1000"),
+            "iodine_value": 850,
+            "transfer_form_no": "F-1",
+        },
+        photos=[photo()],
+        by=enterprise_account,
+    )
+    url = f"/facilities/photos/{replacement.photos.get().pk}/"
+    assert url in client_for(enterprise_account).get(f"/facilities/{facility.pk}/").content.decode()
+    assert client_for(inspector).get(url).status_code == 200
+    other = factories.enterprise_user(factories.EnterpriseFactory())
+    assert client_for(other).get(url).status_code == 404
