@@ -75,9 +75,7 @@ def all_open_querysets() -> dict[str, QuerySet]:
             status=EvidenceSubmission.Status.PENDING, review_due__isnull=False
         ).select_related("enterprise__district", "task", "order"),
         # Activated carbon in service: the next replacement, T days after the latest one.
-        "carbon": TreatmentFacility.objects.filter(
-            retired_on__isnull=True, replacement_due__isnull=False
-        ).select_related("enterprise__district"),
+        "carbon": TreatmentFacility.objects.carbon_due().select_related("enterprise__district"),
     }
 
 

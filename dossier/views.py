@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises import selectors, services
@@ -237,14 +236,7 @@ def enterprise_transition_view(request, pk: int, name: str):
 
 def _ledger_reduction(enterprise):
     """The reduction the material ledger shows since remediation started, if it has both periods."""
-    started = (
-        enterprise.transitions.filter(transition="start_remediation")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    started = selectors.remediation_started_on(enterprise=enterprise)
     if started is None:
         return None
-    return material_selectors.ledger_reduction(
-        enterprise_id=enterprise.pk, since=timezone.localdate(started)
-    )
+    return material_selectors.ledger_reduction(enterprise_id=enterprise.pk, since=started)

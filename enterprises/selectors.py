@@ -15,6 +15,7 @@ from django.db.models import (
     TextChoices,
 )
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govern import roles
@@ -99,6 +100,17 @@ def closure_of(*, enterprise: Enterprise) -> ClosureRecord | None:
         )
         .first()
     )
+
+
+def remediation_started_on(*, enterprise: Enterprise):
+    """The day the enterprise's latest remediation started (from its transition log), or None."""
+    started = (
+        enterprise.transitions.filter(transition="start_remediation")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(started) if started else None
 
 
 # The order in which the lifecycle's buttons are shown.

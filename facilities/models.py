@@ -29,6 +29,15 @@ def _positive(places: int, digits: int = 12, maximum: str | None = None):
     return {"max_digits": digits, "decimal_places": places, "validators": validators}
 
 
+class FacilityQuerySet(models.QuerySet):
+    def carbon_due(self):
+        """Activated carbon in service with a next replacement date: the open deadlines."""
+        return self.filter(retired_on__isnull=True, replacement_due__isnull=False)
+
+    def carbon_overdue(self, today: date):
+        return self.carbon_due().filter(replacement_due__lt=today)
+
+
 class TreatmentFacility(models.Model):
     class Kind(models.TextChoices):
         ACTIVATED_CARBON = "activated_carbon", _("activated-carbon adsorption")
@@ -97,6 +106,8 @@ class TreatmentFacility(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("registered at"), default=clock.now)
+
+    objects = FacilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["enterprise", "name", "id"]

@@ -28,19 +28,10 @@ def facilities(*, user, enterprise: Enterprise | None = None) -> QuerySet[Treatm
     )
 
 
-def facility_get(*, user, pk: int) -> TreatmentFacility:
-    return facilities(user=user).get(pk=pk)
-
-
 def overdue(*, user, today: date | None = None) -> QuerySet[TreatmentFacility]:
     """Activated-carbon facilities in service whose replacement is past due, oldest first."""
     return (
-        roles.scope_to_user(TreatmentFacility.objects.all(), user)
-        .filter(
-            retired_on__isnull=True,
-            replacement_due__isnull=False,
-            replacement_due__lt=today or clock.today(),
-        )
+        roles.scope_to_user(TreatmentFacility.objects.carbon_overdue(today or clock.today()), user)
         .select_related("enterprise__district", "enterprise__sector")
         .order_by("replacement_due", "id")
     )
@@ -88,11 +79,8 @@ def checklist_note(*, enterprise_id: int, today: date | None = None) -> str:
 def enterprises_with_overdue_carbon(*, enterprise_ids, today: date | None = None) -> set[int]:
     """Which of these enterprises have activated carbon overdue for replacement (one query)."""
     return set(
-        TreatmentFacility.objects.filter(
-            enterprise_id__in=list(enterprise_ids),
-            retired_on__isnull=True,
-            replacement_due__lt=today or clock.today(),
-        )
+        TreatmentFacility.objects.carbon_overdue(today or clock.today())
+        .filter(enterprise_id__in=list(enterprise_ids))
         .values_list("enterprise_id", flat=True)
         .distinct()
     )

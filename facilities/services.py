@@ -46,13 +46,16 @@ CARBON_FIELDS = (
 MAX_PHOTOS = 6
 
 
-def _require_may_keep(enterprise_id: int, by) -> None:
+def may_keep(user, enterprise_id: int) -> bool:
     """Staff, or the enterprise's own accounts, keep its register."""
-    if roles.is_staff_role(by):
-        return
-    if roles.is_enterprise_user(by) and by.enterprise_id == enterprise_id:
-        return
-    raise PermissionDenied()
+    return roles.is_staff_role(user) or (
+        roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
+    )
+
+
+def _require_may_keep(enterprise_id: int, by) -> None:
+    if not may_keep(by, enterprise_id):
+        raise PermissionDenied()
 
 
 def _due(facility: TreatmentFacility):

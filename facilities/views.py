@@ -17,16 +17,10 @@ from .forms import FacilityForm, ReplacementForm
 from .models import IODINE_MINIMUM, SPENT_CARBON_WASTE_CODE, ReplacementPhoto
 
 
-def _may_keep(user, enterprise_id: int) -> bool:
-    return roles.is_staff_role(user) or (
-        roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
-    )
-
-
 @login_required
 def facility_list_view(request, pk: int):
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    keeps = _may_keep(request.user, enterprise.pk)
+    keeps = services.may_keep(request.user, enterprise.pk)
     form = FacilityForm(enterprise=enterprise)
     if request.method == "POST":
         if not keeps:
@@ -57,7 +51,7 @@ def facility_list_view(request, pk: int):
 @login_required
 def facility_detail_view(request, pk: int):
     facility = get_object_or_404(selectors.facilities(user=request.user), pk=pk)
-    keeps = _may_keep(request.user, facility.enterprise_id)
+    keeps = services.may_keep(request.user, facility.enterprise_id)
     edit_form = FacilityForm(instance=facility, enterprise=facility.enterprise)
     replacement_form = ReplacementForm()
     action = request.POST.get("action") if request.method == "POST" else None
@@ -125,8 +119,10 @@ def overdue_view(request):
 def photo_view(request, pk: int):
     """A replacement photo, to those who may see its facility (404 otherwise)."""
     photo = get_object_or_404(
-        ReplacementPhoto.objects.filter(
-            replacement__facility__in=selectors.facilities(user=request.user)
+        roles.scope_to_user(
+            ReplacementPhoto.objects.all(),
+            request.user,
+            enterprise_field="replacement__facility__enterprise",
         ),
         pk=pk,
     )

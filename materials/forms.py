@@ -49,9 +49,3 @@ class LedgerImportForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label=_("Import the good rows and skip the rows with errors"), required=False
     )
-
-
-class FindingCloseForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was found on site"), widget=forms.Textarea(attrs={"rows": 2})
-    )

@@ -122,6 +122,16 @@ class VocLimit(models.Model):
         return f"{self.standard} {self.category} ≤ {self.limit} {self.unit}"
 
 
+class LedgerEntryQuerySet(models.QuerySet):
+    def open_findings(self):
+        """Rows over their limit that no inspector has closed yet."""
+        return self.filter(OPEN_FINDING)
+
+
+# An over-limit row is a finding for the inspectors until one closes it after checking on site.
+OPEN_FINDING = Q(within_limit=False, finding_closed_at__isnull=True)
+
+
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
@@ -167,8 +177,6 @@ class LedgerEntry(models.Model):
     within_limit = models.BooleanField(_("within the limit"))
     low_voc = models.BooleanField(_("low-VOC"))
     voc_kg = models.DecimalField(_("VOC input (kg)"), max_digits=14, decimal_places=3)
-    # An over-limit row is a finding for the inspectors until one closes it after checking on site.
-    finding_open = models.BooleanField(_("finding open"), default=False)
     finding_closed_at = models.DateTimeField(_("finding closed at"), null=True, blank=True)
     finding_closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,6 +195,8 @@ class LedgerEntry(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
+    objects = LedgerEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "id"]
         verbose_name = _("material ledger entry")
@@ -194,12 +204,16 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "month"], name="ledger_by_enterprise_month"),
             models.Index(
-                fields=["enterprise"], name="ledger_open_findings", condition=Q(finding_open=True)
+                fields=["enterprise"], name="ledger_open_findings", condition=OPEN_FINDING
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product_name} · {self.month:%Y-%m}"
+
+    @property
+    def finding_open(self) -> bool:
+        return not self.within_limit and self.finding_closed_at is None
 
 
 class LedgerDocument(UploadedFileBase):

@@ -19,6 +19,7 @@ SUBSTITUTION_MONTHS = (
 SCORE_MONTHS = 12
 OVER_LIMIT_PENALTY = 4  # points off the raw-material score per over-limit row in the window
 TONNE = Decimal("1000")
+TPA_PLACES = Decimal("0.001")  # t/a is kept to three decimals, as on the enterprise
 
 
 def months_back(day: date, count: int) -> date:
@@ -85,9 +86,11 @@ def window_figures(*, enterprise_id: int, since: date, until: date | None = None
 
 
 def open_findings(*, enterprise_id: int) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(
-        enterprise_id=enterprise_id, finding_open=True
-    ).select_related("category", "limit__standard")
+    return (
+        LedgerEntry.objects.open_findings()
+        .filter(enterprise_id=enterprise_id)
+        .select_related("category", "limit__standard")
+    )
 
 
 def substitution_evidence(*, enterprise_id: int, today: date | None = None) -> list[LedgerEntry]:
@@ -162,7 +165,7 @@ def ledger_reduction(
         return None
     base = sum((m.voc_kg for m in before), Decimal(0)) / len(before)
     now = sum((m.voc_kg for m in after), Decimal(0)) / len(after)
-    tpa = max(Decimal(0), (base - now) * 12 / TONNE).quantize(KG3, rounding=ROUND_HALF_UP)
+    tpa = max(Decimal(0), (base - now) * 12 / TONNE).quantize(TPA_PLACES, rounding=ROUND_HALF_UP)
     basis = _(
         "Material ledger: VOC input %(base)s kg a month over %(n_before)d month(s) from %(b_from)s to "
         "%(b_to)s, against %(now)s kg a month over %(n_after)d month(s) from %(a_from)s to %(a_to)s; "
@@ -185,9 +188,6 @@ def ledger_reduction(
         "a_to": f"{after[-1].month:%Y-%m}",
     }
     return LedgerReduction(tpa=tpa, basis=basis, reference=reference)
-
-
-KG3 = Decimal("0.001")
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def figures_by(*, group: str, today: date | None = None) -> list[GroupFigures]:
 
 def over_limit_open(*, user) -> QuerySet[LedgerEntry]:
     """Open over-limit findings the user may see, newest first (the dashboard's list)."""
-    return roles.scope_to_user(LedgerEntry.objects.filter(finding_open=True), user).select_related(
+    return roles.scope_to_user(LedgerEntry.objects.open_findings(), user).select_related(
         "enterprise__district", "enterprise__sector", "category", "limit__standard"
     )
 
@@ -279,7 +279,8 @@ def checklist_note(*, enterprise_id: int, today: date | None = None) -> str:
 def enterprises_with_findings(*, enterprise_ids) -> set[int]:
     """Which of these enterprises have open over-limit findings (one query, for lists)."""
     return set(
-        LedgerEntry.objects.filter(enterprise_id__in=list(enterprise_ids), finding_open=True)
+        LedgerEntry.objects.open_findings()
+        .filter(enterprise_id__in=list(enterprise_ids))
         .values_list("enterprise_id", flat=True)
         .distinct()
     )

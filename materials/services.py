@@ -68,10 +68,6 @@ class LimitTable:
         return next((x for x in self.limits[category.pk] if x.standard.in_force_on(on)), None)
 
 
-def limit_in_force(*, category: MaterialCategory, on: date) -> VocLimit | None:
-    return LimitTable().in_force(category, on)
-
-
 def voc_mass_kg(*, quantity_kg: Decimal, voc_content: Decimal, unit: str, density) -> Decimal:
     """VOC input: quantity × content; g/L is per litre of product, so the mass goes through volume."""
     if unit == Unit.PERCENT:
@@ -144,8 +140,13 @@ def _month(value) -> date:
     return month
 
 
+def keeps_ledger(user, enterprise_id: int) -> bool:
+    """Only the enterprise's own accounts write its ledger (staff read it and close findings)."""
+    return roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
+
+
 def _require_own(enterprise: Enterprise, by) -> None:
-    if not (roles.is_enterprise_user(by) and by.enterprise_id == enterprise.pk):
+    if not keeps_ledger(by, enterprise.pk):
         raise PermissionDenied(_("Only the enterprise's own accounts keep its material ledger."))
 
 
@@ -187,7 +188,6 @@ def build_entry(
         within_limit=result.within_limit,
         low_voc=result.low_voc,
         voc_kg=result.voc_kg,
-        finding_open=not result.within_limit,
         created_by=by,
         **fields,
     )
@@ -276,11 +276,8 @@ def finding_close(*, entry: LedgerEntry, note: str, by) -> LedgerEntry:
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         if not locked.finding_open:
             raise TransitionConflict(_("This finding is already closed."))
-        locked.finding_open = False
         locked.finding_note = note
         locked.finding_closed_by = by
         locked.finding_closed_at = clock.now()
-        locked.save(
-            update_fields=["finding_open", "finding_note", "finding_closed_by", "finding_closed_at"]
-        )
+        locked.save(update_fields=["finding_note", "finding_closed_by", "finding_closed_at"])
     return locked

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import Enterprise
 from govern import errors, roles
 from govern.exports import xlsx_response
 from govern.files import stored_file_response
+from govern.params import int_param
 
 from . import importing, selectors, services
-from .forms import FindingCloseForm, LedgerEntryForm, LedgerImportForm
+from .forms import LedgerEntryForm, LedgerImportForm
 from .models import LedgerDocument, LedgerEntry, LimitStandard, Unit, VocLimit
 
 ROWS_SHOWN = 200
@@ -29,7 +29,7 @@ def _entry_form(request=None) -> LedgerEntryForm:
 @login_required
 def ledger_view(request, pk: int):
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    keeps = roles.is_enterprise_user(request.user) and request.user.enterprise_id == enterprise.pk
+    keeps = services.keeps_ledger(request.user, enterprise.pk)
     entry_form, import_form, report = _entry_form(), LedgerImportForm(), None
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "add" and keeps:
@@ -66,16 +66,17 @@ def ledger_view(request, pk: int):
                     return redirect("materials:ledger", pk=pk)
     elif action in ("delete", "close"):
         entry = get_object_or_404(
-            selectors.ledger(user=request.user, enterprise=enterprise), pk=request.POST.get("entry")
+            selectors.ledger(user=request.user, enterprise=enterprise),
+            pk=int_param(request.POST.get("entry"), minimum=1) or 0,
         )
         try:
             if action == "delete":
                 services.ledger_entry_delete(entry=entry, by=request.user)
                 messages.success(request, _("The row is deleted."))
             else:
-                form = FindingCloseForm(request.POST)
-                note = form.data.get("note", "")
-                services.finding_close(entry=entry, note=note, by=request.user)
+                services.finding_close(
+                    entry=entry, note=request.POST.get("note", ""), by=request.user
+                )
                 messages.success(request, _("The finding is closed."))
         except errors.ApplicationError as error:
             messages.error(request, str(error.message))
@@ -128,7 +129,6 @@ def _context(request, enterprise, keeps, entry_form, import_form, report) -> dic
         "entry_form": entry_form,
         "import_form": import_form,
         "report": report,
-        "close_form": FindingCloseForm(),
     }
 
 
@@ -153,10 +153,8 @@ def limits_view(request):
 def document_view(request, pk: int):
     """A ledger row's test report or data sheet, to those who may see the ledger (404 otherwise)."""
     document = get_object_or_404(
-        LedgerDocument.objects.filter(
-            entry__enterprise__in=roles.scope_to_user(
-                Enterprise.objects.all(), request.user, enterprise_field="pk"
-            )
+        roles.scope_to_user(
+            LedgerDocument.objects.all(), request.user, enterprise_field="entry__enterprise"
         ),
         pk=pk,
     )
