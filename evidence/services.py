@@ -162,7 +162,7 @@ def _check_acceptable(target: Target) -> None:
         and target.measure == RemediationTask.Measure.SOURCE_SUBSTITUTION
     ):
         return
-    if material_selectors.substitution_evidence(enterprise_id=_enterprise_id(target)):
+    if material_selectors.substitution_in_use(enterprise_id=_enterprise_id(target)):
         return
     since, until = material_selectors.substitution_window()
     raise TransitionConflict(

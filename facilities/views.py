@@ -88,7 +88,6 @@ def facility_detail_view(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("facilities:detail", pk=pk)
-        facility.refresh_from_db()
     return render(
         request,
         "facilities/detail.html",

@@ -93,14 +93,12 @@ def open_findings(*, enterprise_id: int) -> QuerySet[LedgerEntry]:
     )
 
 
-def substitution_evidence(*, enterprise_id: int, today: date | None = None) -> list[LedgerEntry]:
-    """Low-VOC rows within their limits in the latest months: the substitute is in use."""
-    since = months_back(today or clock.today(), SUBSTITUTION_MONTHS)
-    return list(
-        LedgerEntry.objects.filter(enterprise_id=enterprise_id, month__gte=since, low_voc=True)
-        .select_related("category")
-        .order_by("-month", "id")[:10]
-    )
+def substitution_in_use(*, enterprise_id: int, today: date | None = None) -> bool:
+    """A low-VOC row within its limit in the latest months: the substitute is in use."""
+    since, _until = substitution_window(today)
+    return LedgerEntry.objects.filter(
+        enterprise_id=enterprise_id, month__gte=since, low_voc=True
+    ).exists()
 
 
 def substitution_window(today: date | None = None) -> tuple[date, date]:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from enterprises import selectors as enterprise_selectors
-from govern import errors, roles
+from govern import clock, errors, roles
 from govern.exports import xlsx_response
 from govern.files import stored_file_response
 from govern.params import int_param
@@ -18,6 +18,7 @@ from .forms import LedgerEntryForm, LedgerImportForm
 from .models import LedgerDocument, LedgerEntry, LimitStandard, Unit, VocLimit
 
 ROWS_SHOWN = 200
+TREND_MONTHS = 24
 
 
 def _entry_form(request=None) -> LedgerEntryForm:
@@ -107,24 +108,28 @@ def _recorded_message(entry: LedgerEntry) -> str:
 
 
 def _context(request, enterprise, keeps, entry_form, import_form, report) -> dict:
-    trend = selectors.monthly_trend(enterprise_id=enterprise.pk)
+    today = clock.today()
+    trend = selectors.monthly_trend(
+        enterprise_id=enterprise.pk, since=selectors.months_back(today, TREND_MONTHS)
+    )
     months = [m.month for m in trend]
     chosen = request.GET.get("month", "")
     month = next((m for m in months if f"{m:%Y-%m}" == chosen), months[-1] if months else None)
     entries = selectors.ledger(user=request.user, enterprise=enterprise).prefetch_related(
         "documents"
     )
-    since = selectors.months_back(month, selectors.SCORE_MONTHS) if month else None
     return {
         "enterprise": enterprise,
         "keeps": keeps,
         "is_staff": roles.is_staff_role(request.user),
-        "trend": trend[-24:],
+        "trend": trend,
         "month": month,
         "entries": entries.filter(month=month)[:ROWS_SHOWN] if month else [],
         "findings": selectors.open_findings(enterprise_id=enterprise.pk),
-        "year": selectors.window_figures(enterprise_id=enterprise.pk, since=since)
-        if since
+        "year": selectors.window_figures(
+            enterprise_id=enterprise.pk, since=selectors.months_back(today, selectors.SCORE_MONTHS)
+        )
+        if trend
         else None,
         "entry_form": entry_form,
         "import_form": import_form,
