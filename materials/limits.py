@@ -44,8 +44,8 @@ STANDARDS = (
         date(2021, 4, 1),
         None,
         "",
-        "Table 1 as quoted at http://silo-cn.cn/product/case_69213 (2021-11-26); "
-        "http://beidouzhiku.cn/news/show.php?itemid=18636 quotes different (apparently 2019-draft) figures.",
+        "表1据 http://silo-cn.cn/product/case_69213 （2021-11-26）转载；"
+        "http://beidouzhiku.cn/news/show.php?itemid=18636 所载数值不同（疑为2019年征求意见稿）。",
     ),
     Standard(
         "GB 38508-2020",
@@ -55,7 +55,7 @@ STANDARDS = (
         date(2020, 12, 1),
         None,
         "",
-        "Unconfirmed: no published copy of the table among the stored pages.",
+        "未核实：未找到公开发布的限值表原文，实施日期亦未核实。",
     ),
     Standard(
         "GB 33372-2020",
@@ -65,7 +65,7 @@ STANDARDS = (
         date(2020, 12, 1),
         None,
         "",
-        "Dates: https://wx.guifancha.com/norm/details/id/7818; table figures unconfirmed.",
+        "发布与实施日期据 https://wx.guifancha.com/norm/details/id/7818 ；限值数值未核实。",
     ),
     Standard(
         "GB 30981-2020",
@@ -75,7 +75,7 @@ STANDARDS = (
         date(2020, 12, 1),
         date(2026, 5, 31),
         "GB 30981.2-2025",
-        "Dates: https://www.bzchaxun.com/view/5211312012000000.html; table figures unconfirmed.",
+        "发布与实施日期据 https://www.bzchaxun.com/view/5211312012000000.html ；限值数值未核实。",
     ),
     Standard(
         "GB 24409-2020",
@@ -85,8 +85,8 @@ STANDARDS = (
         date(2020, 12, 1),
         date(2026, 5, 31),
         "GB 30981.2-2025",
-        "Solvent-based figures as quoted in 2020涂料产业研究报告 p.109 "
-        "(https://ebook.hzeyun.com/ad/202010/cyyb_202010/files/basic-html/page109.html).",
+        "溶剂型涂料限值据《2020涂料产业研究报告》第109页转载"
+        "（https://ebook.hzeyun.com/ad/202010/cyyb_202010/files/basic-html/page109.html ）；条款号未核实。",
     ),
     Standard(
         "GB 30981.2-2025",
@@ -96,9 +96,8 @@ STANDARDS = (
         date(2026, 6, 1),
         None,
         "",
-        "Dates and the standards it replaces: https://xycost.com/archives/517939 and "
-        "http://www.yinandyoga.com (2025 notice). Its table was not found: figures carried over from "
-        "the replaced standards and marked unconfirmed.",
+        "发布、实施日期及所替代标准据 https://xycost.com/archives/517939 与 http://www.yinandyoga.com"
+        "（2025年发布公告）。未找到其限值表：数值暂沿用被替代标准，标为未核实。",
     ),
 )
 
