@@ -9,4 +9,6 @@ urlpatterns = [
     path("overdue/", views.overdue_list_view, name="overdue"),
     path("transitions/", views.transitions_list_view, name="transitions"),
     path("targets/", views.targets_view, name="targets"),
+    path("warnings/<int:pk>/", views.warning_view, name="warning"),
+    path("warnings/<int:pk>/report/", views.warning_report_view, name="warning-report"),
 ]

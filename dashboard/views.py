@@ -14,17 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from emergency import selectors as emergency_selectors
+from emergency.forms import LevelForm, LiftForm, SpotCheckForm
 from enterprises import services as enterprise_services
 from enterprises.models import District, DistrictTarget, State, Tier, TransitionLog
 from facilities import selectors as facility_selectors
-from govern import errors
+from govern import clock, errors, roles
 from govern.decorators import manager_required
 from govern.exports import Sheet, xlsx_response
 from govern.params import int_param
 from materials import selectors as material_selectors
 from monitoring import selectors as monitoring_selectors
 
-from . import selectors, services
+from . import episodes, selectors, services
 from .charts import Bar, bar_chart
 
 KIND_LABELS = {
@@ -426,3 +428,45 @@ def targets_view(request):
             messages.error(request, problem)
     rows = [(d, request.POST.get(f"target_{d.pk}", current.get(d.pk, ""))) for d in districts]
     return render(request, "dashboard/targets.html", {"year": year, "rows": rows})
+
+
+@manager_required
+def warning_view(request, pk: int):
+    """One warning: its steps, the instructions and their confirmation, the notice batches' progress,
+    spot checks and monitoring comparisons, with the actions that change it."""
+    warning = emergency_selectors.warning_get(pk=pk)
+    phase = warning.phase()
+    return render(
+        request,
+        "dashboard/warning.html",
+        {
+            "warning": warning,
+            "phase": phase,
+            "live": phase in ("scheduled", "active"),
+            "counts": emergency_selectors.warning_counts(warning=warning),
+            "self_determined": episodes.self_determined(warning=warning),
+            "batches": episodes.batches(warning=warning),
+            "unconfirmed": emergency_selectors.unconfirmed(warning=warning),
+            "draws": episodes.draws(warning=warning),
+            "comparisons": episodes.shortfalls(warning=warning)[:200],
+            "level_form": LevelForm(initial={"level": warning.level}),
+            "lift_form": LiftForm(),
+            "draw_form": SpotCheckForm(initial={"count": 10, "due_date": clock.today()}),
+            "may_draw": roles.is_staff_role(request.user),
+        },
+    )
+
+
+@manager_required
+def warning_report_view(request, pk: int):
+    warning = emergency_selectors.warning_get(pk=pk)
+    return render(
+        request,
+        "dashboard/warning_report.html",
+        {
+            "warning": warning,
+            "phase": warning.phase(),
+            "rows": episodes.report(warning=warning),
+            "counts": emergency_selectors.warning_counts(warning=warning),
+        },
+    )

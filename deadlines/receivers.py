@@ -31,9 +31,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from emergency import events as emergency_events
+from emergency.models import Instruction, ReductionList, Warning
 from enterprises import events as enterprise_events
 from enterprises.models import ClosureRecord, RemediationTask
 from evidence import events as evidence_events
@@ -353,6 +355,111 @@ def tell_enterprise_notice_issued(event: notice_events.NoticeIssued) -> None:
         key=f"notice:{notice.pk}",
         title=_("Notice served: %(number)s %(kind)s")
         % {"number": notice.number, "kind": notice.get_kind_display()},
+    )
+
+
+# Heavy-pollution warnings
+
+
+def _instruction_messages(
+    ids, *, key: str, title, body, level_of_message=Notification.Level.ESCALATION
+) -> None:
+    """One message per instruction to its enterprise's accounts, in bulk (thousands at once)."""
+    rows = list(
+        Instruction.objects.filter(pk__in=list(ids)).values_list("pk", "enterprise_id", "level")
+    )
+    accounts = recipients.accounts_by_enterprise({e for _p, e, _l in rows})
+    url = reverse("portal:emergency")
+    notify_bulk(
+        Message(
+            recipient_id=account,
+            key=key.format(pk=pk),
+            title=title(level),
+            body=body,
+            url=url,
+            level=level_of_message,
+        )
+        for pk, enterprise_id, level in rows
+        for account in accounts.get(enterprise_id, ())
+    )
+
+
+def _level_name(level: str) -> str:
+    return {"yellow": _("yellow"), "orange": _("orange"), "red": _("red")}[level]
+
+
+@tells(emergency_events.InstructionsIssued)
+def tell_enterprises_warning_instruction(event: emergency_events.InstructionsIssued) -> None:
+    warning = Warning.objects.get(pk=event.warning_id)
+    start = timezone.localtime(warning.starts_at).strftime("%Y-%m-%d %H:%M")
+    end = timezone.localtime(warning.ends_at).strftime("%Y-%m-%d %H:%M")
+    _instruction_messages(
+        event.instruction_ids,
+        key="instruction:{pk}",
+        title=lambda level: (
+            _("Heavy-pollution %(level)s warning: carry out your reduction measures and confirm")
+            % {"level": _level_name(level)}
+        ),
+        body=_("From %(start)s to %(end)s. The notice with your measures is in the portal.")
+        % {"start": start, "end": end},
+    )
+
+
+@tells(emergency_events.InstructionsChased)
+def tell_enterprises_confirm_instruction(event: emergency_events.InstructionsChased) -> None:
+    stamp = clock.now().strftime("%Y%m%d%H%M")
+    _instruction_messages(
+        event.instruction_ids,
+        key="instruction-chase:{pk}:" + stamp,
+        title=lambda level: (
+            _("Reminder: confirm your %(level)s warning instruction")
+            % {"level": _level_name(level)}
+        ),
+        body=_("The bureau has not received your confirmation. Confirm it in the portal now."),
+        level_of_message=Notification.Level.REMINDER,
+    )
+
+
+@tells(emergency_events.WarningLifted)
+def tell_enterprises_warning_lifted(event: emergency_events.WarningLifted) -> None:
+    ids = Instruction.objects.filter(
+        warning_id=event.warning_id, replaced_at__isnull=True
+    ).values_list("pk", flat=True)
+    _instruction_messages(
+        ids,
+        key="warning-lifted:{pk}",
+        title=lambda level: (
+            _("The %(level)s warning was lifted: normal production may resume")
+            % {"level": _level_name(level)}
+        ),
+        body="",
+        level_of_message=Notification.Level.INFO,
+    )
+
+
+@tells(emergency_events.ReductionListSubmitted)
+def tell_inspectors_list_submitted(event: emergency_events.ReductionListSubmitted) -> None:
+    reduction_list = ReductionList.objects.select_related("enterprise").get(pk=event.list_id)
+    _tell(
+        enterprise_inspectors(enterprise_id=event.enterprise_id),
+        key=f"list-submitted:{reduction_list.pk}",
+        title=_("Emergency reduction list to review: %(name)s")
+        % {"name": reduction_list.enterprise.name},
+        url=reverse("emergency:review", args=[reduction_list.pk]),
+    )
+
+
+@tells(emergency_events.ReductionListReviewed)
+def tell_enterprise_list_reviewed(event: emergency_events.ReductionListReviewed) -> None:
+    reduction_list = ReductionList.objects.get(pk=event.list_id)
+    _tell_enterprise(
+        event.enterprise_id,
+        key=f"list-reviewed:{reduction_list.pk}",
+        title=_("Your emergency reduction list was approved")
+        if event.approved
+        else _("Your emergency reduction list was returned for changes"),
+        body=reduction_list.review_comment,
+        url=reverse("emergency:list", args=[event.enterprise_id]),
     )
 
 

@@ -1,6 +1,7 @@
 """Reading enterprise rows from CSV or .xlsx and validating them row by row."""
 
 import csv
+import functools
 import io
 import uuid
 from collections.abc import Callable
@@ -34,7 +35,7 @@ class Column:
     key: str
     label: object  # a lazy translation: the header written on export
     required: bool = False
-    kind: str = "text"  # text, bool, ref
+    kind: str = "text"  # text, bool, ref, choice
 
     def export(self, enterprise) -> object:
         if self.key == "uscc_override_reason":
@@ -44,6 +45,8 @@ class Column:
             return _("yes") if value else _("no")
         if self.kind == "ref":
             return value.name if value else ""
+        if self.kind == "choice":
+            return getattr(enterprise, f"get_{self.key}_display")() if value else ""
         if isinstance(value, Decimal):
             return float(value)
         return value
@@ -73,6 +76,10 @@ COLUMNS = (
     Column("handles_hazardous_chemicals", gettext_lazy("Handles hazardous chemicals"), kind="bool"),
     Column("baseline_voc_tpa", gettext_lazy("Baseline VOC emissions (t/a)")),
     Column("baseline_nox_tpa", gettext_lazy("Baseline NOx emissions (t/a)")),
+    Column("baseline_pm_tpa", gettext_lazy("Baseline particulate emissions (t/a)")),
+    Column("performance_grade", gettext_lazy("Performance grade"), kind="choice"),
+    Column("performance_graded_on", gettext_lazy("Performance graded on")),
+    Column("performance_basis", gettext_lazy("Basis of the performance grade")),
     Column("main_voc_materials", gettext_lazy("Main VOC-containing raw materials")),
     Column("treatment_facilities", gettext_lazy("Treatment facilities")),
     Column("uscc_override_reason", gettext_lazy("Reason for accepting a failing check character")),
@@ -82,7 +89,7 @@ PROGRESS_EVERY = 200  # rows between progress reports of a background import
 MAX_PROBLEMS_KEPT = 2000  # rows with errors kept on a background job (the count is always exact)
 
 # Numeric columns whose empty cell means the model's default (0 t/a), as on the registration form.
-DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa"}
+DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa", "baseline_pm_tpa"}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否", "×"}
 
@@ -261,11 +268,30 @@ def row_to_form_data(
                     )
                 else:
                     data[column.key] = found.pk
+        elif column.kind == "choice":
+            data[column.key] = _choice_value(column.key, value)
         elif not value and column.key in DEFAULTED_FIELDS:
             data[column.key] = str(Enterprise._meta.get_field(column.key).get_default())
         else:
             data[column.key] = value
     return data, errors
+
+
+@functools.cache
+def _choice_names(key: str) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for choice, label in Enterprise._meta.get_field(key).choices or ():
+        names[str(choice).lower()] = str(choice)
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names[str(label).strip().lower().replace("级", "")] = str(choice)
+    return names
+
+
+def _choice_value(key: str, value: str) -> str:
+    """A choice written as its value or its label in either language (e.g. 引领性, A级, grade A);
+    anything else is passed on for the form to refuse with its own message."""
+    return _choice_names(key).get(value.strip().lower().replace("级", ""), value.strip())
 
 
 def reference_lookup(model) -> dict[str, object]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -110,6 +111,18 @@ class Tier(models.TextChoices):
     B = "B", _("Tier B")
     C = "C", _("Tier C")
     D = "D", _("Tier D")
+
+
+class PerformanceGrade(models.TextChoices):
+    """绩效分级 for heavy-pollution weather: the national technical guide for emergency emission
+    reduction in key industries (环办大气函〔2020〕340号) grades enterprises A (best) to D; sectors
+    without grades name "leading" (引领性) enterprises. Separate from govern's governance tier."""
+
+    A = "A", _("grade A")
+    B = "B", _("grade B")
+    C = "C", _("grade C")
+    D = "D", _("grade D")
+    LEADING = "leading", _("leading")
 
 
 class GovernancePath(models.TextChoices):
@@ -371,6 +384,31 @@ class Enterprise(FSMModelMixin, models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
     )
+    baseline_pm_tpa = models.DecimalField(
+        _("baseline particulate emissions (t/a)"),
+        max_digits=10,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_TPA)],
+    )
+    performance_grade = models.CharField(
+        _("performance grade"),
+        max_length=7,
+        choices=PerformanceGrade.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "绩效分级 for heavy-pollution weather (A to D, or leading); empty: not graded."
+        ),
+    )
+    performance_graded_on = models.DateField(_("performance graded on"), null=True, blank=True)
+    performance_basis = models.CharField(
+        _("basis of the performance grade"),
+        max_length=200,
+        blank=True,
+        validators=[text.single_line],
+        help_text=_("The grading document's number or the evaluation it follows."),
+    )
     main_voc_materials = models.TextField(
         _("main VOC-containing raw materials"), blank=True, validators=[text.multi_line]
     )
@@ -490,6 +528,22 @@ class Enterprise(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.performance_grade and not self.performance_graded_on:
+            raise ValidationError(
+                {"performance_graded_on": _("Give the date of the performance grade.")}
+            )
+        if self.performance_graded_on and not self.performance_grade:
+            raise ValidationError(
+                {"performance_grade": _("Choose the performance grade that date belongs to.")}
+            )
+
+    @property
+    def follows_stricter_measures(self) -> bool:
+        """B, C, D and ungraded enterprises take the prescribed measures; A and leading set their own."""
+        return self.performance_grade not in (PerformanceGrade.A, PerformanceGrade.LEADING)
 
     def remediation_tasks(self):
         return RemediationTask.objects.filter(plan__enterprise=self)

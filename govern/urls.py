@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("materials/", include("materials.urls")),
+    path("emergency/", include("emergency.urls")),
     path("facilities/", include("facilities.urls")),
     path("portal/", include("portal.urls")),
     path("evidence/", include("evidence.urls")),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import District, Sector, Tier
 from govern import roles
+from govern.forms import DateTimeLocalInput
 from govern.models import User
 
 from .models import ChecklistResult, SiteVisit
@@ -23,13 +24,6 @@ def staff_users():
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class VisitStartForm(forms.Form):

@@ -32,6 +32,15 @@ class ChecklistTemplate(models.Model):
         help_text=_("Only published versions are used for new visits."),
     )
     created_at = models.DateTimeField(_("created at"), default=clock.now)
+    spot_check = models.OneToOneField(
+        "emergency.SpotCheck",
+        verbose_name=_("generated for the spot check"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklist",
+        help_text=_("Set on a checklist generated from an enterprise's emergency reduction list."),
+    )
 
     class Meta:
         ordering = ["sector__id", "-version"]
@@ -39,11 +48,13 @@ class ChecklistTemplate(models.Model):
         verbose_name_plural = _("checklist templates")
         constraints = [
             models.UniqueConstraint(
-                fields=["sector", "version"], name="checklist_sector_version_unique"
+                fields=["sector", "version"],
+                condition=models.Q(spot_check__isnull=True),
+                name="checklist_sector_version_unique",
             ),
             models.UniqueConstraint(
                 fields=["version"],
-                condition=models.Q(sector__isnull=True),
+                condition=models.Q(sector__isnull=True, spot_check__isnull=True),
                 name="checklist_general_version_unique",
             ),
         ]
@@ -123,6 +134,7 @@ class PlannedInspection(models.Model):
         FOLLOW_UP = "follow_up", _("follow-up of a rectification order")
         ROUTINE = "routine", _("routine")
         MONITORING = "monitoring", _("targeted: online monitoring exceedance")
+        EMERGENCY = "emergency", _("heavy-pollution warning spot check")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -163,6 +175,14 @@ class PlannedInspection(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="planned_inspections",
+    )
+    spot_check = models.OneToOneField(
+        "emergency.SpotCheck",
+        verbose_name=_("warning spot check"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="planned",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED

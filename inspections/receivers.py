@@ -5,8 +5,10 @@
 | enterprises.EnterpriseClosed | ``cancel_obligations``: open orders cancelled, planned inspections dropped | in transaction |
 | enterprises.RelocationCompleted | ``cancel_old_site_orders``: open orders about the old site cancelled | in transaction |
 | monitoring.AlertOpened (exceedance) | ``plan_alert_inspection``: a targeted inspection of the enterprise | in transaction |
+| emergency.SpotChecksDrawn    | ``plan_spot_checks``: an inspection per drawn enterprise, with a checklist from its instruction | in transaction |
 """
 
+from emergency.events import SpotChecksDrawn
 from enterprises.events import EnterpriseClosed, RelocationCompleted
 from enterprises.models import IndustrialPark
 from govern.events import subscribe
@@ -18,6 +20,7 @@ from .services import (
     inspection_plan_for_alert,
     obligations_cancel_for_closure,
     obligations_cancel_for_relocation,
+    spot_checks_plan,
 )
 
 
@@ -40,3 +43,9 @@ def cancel_old_site_orders(event: RelocationCompleted) -> None:
 def plan_alert_inspection(event: AlertOpened) -> None:
     if event.kind == Alert.Kind.EXCEEDANCE:
         inspection_plan_for_alert(alert_id=event.alert_id)
+
+
+@subscribe(SpotChecksDrawn, in_transaction=True)
+def plan_spot_checks(event: SpotChecksDrawn) -> None:
+    assert event.by_id is not None, "a draw is made by a person"
+    spot_checks_plan(draw_id=event.draw_id, by=User.objects.get(pk=event.by_id))

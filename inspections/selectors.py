@@ -46,7 +46,7 @@ def inspection_due_list(*, user, today: date | None = None, within_days: int = 1
 def planned_for(*, user) -> QuerySet[PlannedInspection]:
     """Planned inspections still to do: an inspector's own; all of them for a manager."""
     qs = PlannedInspection.objects.filter(status=PlannedInspection.Status.PLANNED).select_related(
-        "enterprise", "enterprise__district", "draw"
+        "enterprise", "enterprise__district", "draw", "spot_check__draw"
     )
     if not roles.is_manager(user):
         qs = qs.filter(inspectors=user)

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
+from emergency.models import CheckMethod, Measure, SpotCheck
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, State, TierPolicy
 from facilities import selectors as facility_selectors
@@ -102,7 +103,10 @@ def visit_start(
     if planned is not None and planned.enterprise_id != enterprise.pk:
         raise InvalidInput(_("The planned inspection is for another enterprise."), field="planned")
     with transaction.atomic():
-        template = checklist_for(enterprise=enterprise)
+        if planned is not None and planned.spot_check_id is not None:
+            template = ChecklistTemplate.objects.get(spot_check_id=planned.spot_check_id)
+        else:
+            template = checklist_for(enterprise=enterprise)
         visit = SiteVisit.objects.create(
             enterprise=enterprise,
             checklist=template,
@@ -670,6 +674,81 @@ def inspection_plan_for_alert(*, alert_id: int) -> PlannedInspection | None:
         if created:
             planned.inspectors.set(enterprise_inspectors(enterprise_id=alert.enterprise_id))
     return planned
+
+
+def spot_checks_plan(*, draw_id: int, by) -> list[int]:
+    """A warning's spot-check draw becomes planned inspections, each with a checklist generated from
+    the enterprise's instruction: an item per line (the measure at the level, how it is checked) and
+    the records every check looks at. Once per spot check."""
+    checks = list(
+        SpotCheck.objects.filter(draw_id=draw_id, planned__isnull=True).select_related(
+            "instruction", "draw", "enterprise"
+        )
+    )
+    level_names = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+    basis = "《中华人民共和国大气污染防治法》第九十六条；重污染天气应急预案"
+    planned_ids = []
+    with transaction.atomic(), bureau_language():
+        for check in checks:
+            instruction = check.instruction
+            level = level_names[instruction.level]
+            template = ChecklistTemplate.objects.create(
+                sector=None,
+                version=1,
+                title=_("Warning spot check: %(enterprise)s, %(level)s warning")
+                % {"enterprise": check.enterprise.name, "level": level},
+                published=False,
+                spot_check=check,
+            )
+            items: list[ChecklistItem] = []
+            for line in instruction.measures:
+                measure = line["measure"]
+                if measure == Measure.NONE:
+                    continue
+                what = (
+                    "停产"
+                    if measure == Measure.STOP
+                    else f"限产至正常产量的{line.get('keep_pct')}%"
+                )
+                check_how = str(CheckMethod(line["check"]).label) if line.get("check") else ""
+                items.append(
+                    ChecklistItem(
+                        template=template,
+                        order=len(items),
+                        text=f"{line['line']}：{level}预警期间{what}",
+                        guidance=f"核查方式：{check_how} {line.get('check_detail', '')}".strip(),
+                        legal_basis=basis,
+                    )
+                )
+            for text, guidance in (
+                (
+                    "预警期间生产记录、用电记录完整，与减排措施一致",
+                    "查阅生产台账、用电量或分表读数",
+                ),
+                ("VOCs治理设施正常运行", "查看运行记录和现场运行状态"),
+                ("企业已确认应急减排告知书并落实到岗", "询问现场负责人，查看确认记录"),
+            ):
+                items.append(
+                    ChecklistItem(
+                        template=template,
+                        order=len(items),
+                        text=text,
+                        guidance=guidance,
+                        legal_basis=basis,
+                    )
+                )
+            ChecklistItem.objects.bulk_create(items)
+            planned = PlannedInspection.objects.create(
+                enterprise_id=check.enterprise_id,
+                reason=PlannedInspection.Reason.EMERGENCY,
+                due_date=check.draw.due_date,
+                spot_check=check,
+            )
+            planned.inspectors.set(enterprise_inspectors(enterprise_id=check.enterprise_id)[:2])
+            planned_ids.append(planned.pk)
+        if planned_ids:
+            publish(events.InspectionsPlanned(planned_ids=tuple(planned_ids), by_id=by.pk))
+    return planned_ids
 
 
 def obligations_cancel_for_closure(*, enterprise_id: int, by) -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency import selectors as emergency_selectors
 from enterprises import selectors as enterprise_selectors
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
@@ -47,6 +48,8 @@ def due_list_view(request):
             "carbon_flags": facility_selectors.enterprises_with_overdue_carbon(
                 enterprise_ids=shown
             ),
+            # Sectors under an ozone campaign today: check the staggered hours on site.
+            "ozone_sectors": emergency_selectors.campaign_sector_ids(),
             "filter": filterset,
             "page": page,
             "within": within,

@@ -305,6 +305,7 @@ class Alert(models.Model):
         EXCEEDANCE = "exceedance", _("hourly average above the limit")
         FLAG = "flag", _("data flag: fault, maintenance, stopped, calibration or comms")
         MISSING = "missing", _("no hourly data")
+        SHORTFALL = "shortfall", _("reduction during a warning below the instruction")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -374,7 +375,7 @@ class Alert(models.Model):
     @property
     def subject(self) -> str:
         """What the alert is about, as a person says it."""
-        if self.kind == self.Kind.EXCEEDANCE:
+        if self.kind in (self.Kind.EXCEEDANCE, self.Kind.SHORTFALL):
             return pollutant_name(self.code)
         if self.kind == self.Kind.FLAG:
             return str(DataFlag(self.flag).label) if self.flag else ""

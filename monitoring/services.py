@@ -599,6 +599,34 @@ def _alert_raise(
     return None
 
 
+def shortfall_alert_raise(
+    *,
+    point_id: int,
+    enterprise_id: int,
+    code: str,
+    first: datetime,
+    last: datetime,
+    hours: int,
+    observed: float,
+    allowed: float,
+    source: str,
+) -> int | None:
+    """A warning's required cut was not seen at a point (emergency.services.readings_compare): an
+    alert with the average during the warning as its value and the most it should have been as its
+    limit. Returns the id if a new alert was opened."""
+    return _alert_raise(
+        point_id=point_id,
+        enterprise_id=enterprise_id,
+        kind=Alert.Kind.SHORTFALL,
+        times=[first, last],
+        code=code,
+        peak=observed,
+        limit=Decimal(str(round(allowed, 3))),
+        legal_source=source[:200],
+        hours=hours,
+    )
+
+
 def alerts_check_silent(*, now: datetime | None = None) -> list[int]:
     """Open (or extend) a missing-data alert for every active point without an hourly value for
     ``GOVERN_MONITORING_SILENT_HOURS`` hours. Run hourly by the beat schedule."""

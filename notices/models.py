@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from emergency.models import Instruction, Warning
 from enterprises.models import (
     ClosureRecord,
     District,
@@ -22,6 +23,7 @@ class NoticeKind(models.TextChoices):
     RELOCATION = "relocation", _("relocation notice")
     CLOSURE = "closure", _("closure notice")
     INSPECTION_RECORD = "inspection_record", _("site inspection record")
+    EMERGENCY = "emergency", _("heavy-pollution warning instruction")
 
 
 class NoticeSequence(models.Model):
@@ -48,6 +50,14 @@ class NoticeBatch(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    warning = models.ForeignKey(
+        Warning,
+        verbose_name=_("heavy-pollution warning"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_batches",
     )
     total = models.PositiveIntegerField(_("notices"), default=0)
     created_by = models.ForeignKey(
@@ -91,6 +101,9 @@ class Notice(StoredFileBase):
     )
     closure = models.ForeignKey(
         ClosureRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    instruction = models.ForeignKey(
+        Instruction, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     supersedes = models.OneToOneField(

@@ -5,12 +5,14 @@
 | inspections.VisitSubmitted     | site-inspection record; rectification order notice if it has orders (in the transaction) |
 | enterprises.RelocationOrdered  | relocation notice (in the transaction)                          |
 | enterprises.EnterpriseClosed   | closure notice with the shutdown deadline (in the transaction)  |
+| emergency.InstructionsIssued   | the warning instructions' notices, numbered as one batch (in the transaction) |
 | notices.NoticeIssued           | render the PDF, unless the notice belongs to a batch (after commit) |
 | notices.NoticeBatchIssued      | render the batch in one worker process (after commit)           |
 
 Notices are numbered inside the publishing transaction, so a rolled-back step returns its number.
 """
 
+from emergency.events import InstructionsIssued
 from enterprises.events import EnterpriseClosed, RelocationOrdered
 from enterprises.models import ClosureRecord, Enterprise, RelocationProject
 from govern.events import Event, subscribe
@@ -21,7 +23,7 @@ from inspections.models import SiteVisit
 from . import tasks
 from .events import NoticeBatchIssued, NoticeIssued
 from .models import NoticeKind
-from .services import notice_issue
+from .services import instruction_notices_issue, notice_issue
 
 
 def _actor(event: Event) -> User:
@@ -55,6 +57,13 @@ def issue_closure_notice(event: EnterpriseClosed) -> None:
         enterprise=Enterprise.objects.get(pk=event.enterprise_id),
         closure=ClosureRecord.objects.get(pk=event.closure_id),
         by=_actor(event),
+    )
+
+
+@subscribe(InstructionsIssued, in_transaction=True)
+def issue_instruction_notices(event: InstructionsIssued) -> None:
+    instruction_notices_issue(
+        warning_id=event.warning_id, instruction_ids=event.instruction_ids, by=_actor(event)
     )
 
 

@@ -22,6 +22,7 @@ TITLES = {
     NoticeKind.RELOCATION: "搬迁入园通知书",
     NoticeKind.CLOSURE: "关停通知书",
     NoticeKind.INSPECTION_RECORD: "现场检查笔录",
+    NoticeKind.EMERGENCY: "重污染天气应急减排告知书",
 }
 
 
@@ -82,12 +83,50 @@ def _closure(notice: Notice) -> dict:
     return {"closure": notice.closure, "checks": list(notice.closure.checks.order_by("item"))}
 
 
+def chinese_time(value) -> str:
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日{local.hour}时" + (
+        f"{local.minute}分" if local.minute else ""
+    )
+
+
+def _emergency(notice: Notice) -> dict:
+    from emergency.models import CheckMethod, Measure
+
+    instruction = notice.instruction
+    warning = instruction.warning
+    measures = []
+    for line in instruction.measures:
+        keep = line.get("keep_pct")
+        measure = str(Measure(line["measure"]).label)
+        if line["measure"] == Measure.LIMIT and keep is not None:
+            measure = f"限产，产量不超过正常的{keep}%"
+        elif line["measure"] == Measure.STOP:
+            measure = "停产"
+        elif line["measure"] == Measure.NONE:
+            measure = "正常生产"
+        check = str(CheckMethod(line["check"]).label) if line.get("check") else ""
+        if line.get("check_detail"):
+            check = f"{check}（{line['check_detail']}）"
+        measures.append({"line": line["line"], "measure": measure, "check": check})
+    return {
+        "instruction": instruction,
+        "warning": warning,
+        "districts": "、".join(d.name for d in warning.districts.all()),
+        "level": {"yellow": "黄色", "orange": "橙色", "red": "红色"}[instruction.level],
+        "starts": chinese_time(instruction.starts_at),
+        "ends": chinese_time(instruction.ends_at),
+        "measures": measures,
+    }
+
+
 CONTEXTS = {
     NoticeKind.GRADING: _grading,
     NoticeKind.RECTIFICATION: _rectification,
     NoticeKind.INSPECTION_RECORD: _inspection_record,
     NoticeKind.RELOCATION: _relocation,
     NoticeKind.CLOSURE: _closure,
+    NoticeKind.EMERGENCY: _emergency,
 }
 
 

@@ -40,6 +40,18 @@ def _take_number(kind: str, year: int) -> int:
     return sequence.last
 
 
+def _take_numbers(kind: str, year: int, count: int) -> range:
+    """``count`` consecutive numbers at once, under the same row lock as ``_take_number``."""
+    NoticeSequence.objects.bulk_create(
+        [NoticeSequence(kind=kind, year=year)], ignore_conflicts=True
+    )
+    sequence = NoticeSequence.objects.select_for_update().get(kind=kind, year=year)
+    first = sequence.last + 1
+    sequence.last += count
+    sequence.save(update_fields=["last"])
+    return range(first, sequence.last + 1)
+
+
 def _verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
 
@@ -141,6 +153,47 @@ def notice_batch_issue(*, district, by) -> NoticeBatch:
         )
         for enterprise in enterprises:
             grading_notice_issue(enterprise=enterprise, by=by, batch=batch)
+        publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
+    return batch
+
+
+def instruction_notices_issue(*, warning_id: int, instruction_ids, by) -> NoticeBatch:
+    """The warning instructions' notices, numbered together in one batch inside the declaring
+    transaction (a few statements for any number), rendered afterwards by the batch workers with
+    progress on the batch page. The enterprises are told by the deadlines app (one bulk step)."""
+    from emergency.models import Instruction
+
+    instructions = list(
+        Instruction.objects.filter(pk__in=list(instruction_ids)).order_by("enterprise_id", "pk")
+    )
+    with transaction.atomic():
+        today = clock.today()
+        batch = NoticeBatch.objects.create(
+            kind=NoticeKind.EMERGENCY,
+            warning_id=warning_id,
+            total=len(instructions),
+            created_by=by,
+        )
+        numbers = _take_numbers(NoticeKind.EMERGENCY, today.year, len(instructions))
+        now = clock.now()
+        Notice.objects.bulk_create(
+            [
+                Notice(
+                    kind=NoticeKind.EMERGENCY,
+                    year=today.year,
+                    sequence=sequence,
+                    number=document_number(NoticeKind.EMERGENCY, today.year, sequence),
+                    enterprise_id=instruction.enterprise_id,
+                    instruction=instruction,
+                    batch=batch,
+                    verification_code=_verification_code(),
+                    issued_by=by,
+                    issued_at=now,
+                )
+                for sequence, instruction in zip(numbers, instructions, strict=True)
+            ],
+            batch_size=1000,
+        )
         publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
     return batch
 

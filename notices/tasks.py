@@ -19,18 +19,36 @@ def render_notice(notice_id: int) -> str:
     return services.notice_render(notice_id=notice_id).status
 
 
+# Notices per rendering task: small enough that every worker gets a share of a large batch, large
+# enough that a worker keeps its loaded fonts for many notices.
+RENDER_CHUNK = 50
+
+
 @shared_task
 def render_batch(batch_id: int) -> int:
-    """Render a batch in this one process, so fonts are loaded once for all of its notices."""
+    """Split a batch into chunks, one task each, so every worker renders a share (fonts load once per
+    worker process, not per notice). Returns the number of chunks."""
+    ids = list(
+        Notice.objects.filter(batch_id=batch_id, status=Notice.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chunks = [ids[i : i + RENDER_CHUNK] for i in range(0, len(ids), RENDER_CHUNK)]
+    for chunk in chunks:
+        render_notices.delay(chunk)
+    return len(chunks)
+
+
+@shared_task
+def render_notices(notice_ids: list[int]) -> int:
+    """Render some notices of a batch in this process; a failure is recorded on its notice."""
     rendered = 0
-    for notice_id in Notice.objects.filter(
-        batch_id=batch_id, status=Notice.Status.PENDING
-    ).values_list("pk", flat=True):
+    for notice_id in notice_ids:
         try:
             services.notice_render(notice_id=notice_id)
             rendered += 1
         except Exception:  # noqa: BLE001 - recorded as failed on the notice; the batch goes on
-            logger.exception("Notice %s of batch %s failed to render", notice_id, batch_id)
+            logger.exception("Notice %s failed to render in its batch", notice_id)
     return rendered
 
 

@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency import selectors as emergency_selectors
 from evidence import selectors as evidence_selectors
 from evidence import services as evidence_services
 from evidence.forms import EvidenceForm, ExtensionForm
-from govern import roles
+from govern import clock, roles
 from govern.views import form_action, redirect_back
 from inspections import selectors as inspection_selectors
 from monitoring import selectors as monitoring_selectors
@@ -32,6 +33,11 @@ def portal_home_view(request):
             "items": evidence_selectors.enterprise_work(enterprise=enterprise),
             "notices": notice_selectors.notice_list(user=user).filter(enterprise=enterprise),
             "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
+            "to_confirm": emergency_selectors.instructions_for(enterprise_id=enterprise.pk)
+            .filter(replaced_at__isnull=True, confirmed_at__isnull=True)
+            .filter(warning__ends_at__gt=clock.now())
+            .exclude(warning__lifted_at__lte=clock.now())
+            .count(),
             "evidence_form": EvidenceForm(),
             "extension_form": ExtensionForm(),
             **monitoring_selectors.enterprise_monitoring(enterprise=enterprise, user=user),
@@ -65,3 +71,62 @@ def extension_request_view(request, kind: str, pk: int):
 
     form_action(request, ExtensionForm(request.POST), ask)
     return redirect_back(request, "portal:home")
+
+
+def _own_enterprise(request):
+    user = request.user
+    if not (roles.is_enterprise_user(user) and user.enterprise_id):
+        raise PermissionDenied
+    return user.enterprise
+
+
+@login_required
+def emergency_view(request):
+    """Heavy-pollution warnings and the ozone season, for the enterprise: its instructions (to
+    confirm), its reduction list, and the campaign calendar."""
+    enterprise = _own_enterprise(request)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        year, month = today.year, today.month
+    previous = (year, month - 1) if month > 1 else (year - 1, 12)
+    following = (year, month + 1) if month < 12 else (year + 1, 1)
+    instructions = list(emergency_selectors.instructions_for(enterprise_id=enterprise.pk)[:20])
+    notices = {
+        n.instruction_id: n
+        for n in notice_selectors.notice_list(user=request.user).filter(
+            instruction__in=instructions
+        )
+    }
+    now = clock.now()
+    return render(
+        request,
+        "portal/emergency.html",
+        {
+            "enterprise": enterprise,
+            "instructions": [
+                (
+                    i,
+                    notices.get(i.pk),
+                    i.replaced_at is None
+                    and i.confirmed_at is None
+                    and now < i.warning.effective_end,
+                )
+                for i in instructions
+            ],
+            "lists": emergency_selectors.lists_of(enterprise=enterprise),
+            "campaigns": emergency_selectors.campaigns_for(enterprise=enterprise),
+            "weeks": emergency_selectors.campaign_calendar(
+                enterprise=enterprise, year=year, month=month
+            ),
+            "year": year,
+            "month": month,
+            "today": today,
+            "previous": previous,
+            "following": following,
+        },
+    )

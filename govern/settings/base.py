@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "enterprises",
     "monitoring",
     "materials",
+    "emergency",
     "facilities",
     "inspections",
     "evidence",
@@ -322,7 +323,17 @@ GOVERN_NOTICE_PREFIXES = {
     "relocation": "泉环VOC迁",
     "closure": "泉环VOC停",
     "inspection_record": "泉环VOC查",
+    "emergency": "泉环VOC应急",
 }
+# Heavy-pollution warnings (emergency/rules.py): the share of a district's emissions each level's lists
+# must cut (环办大气函〔2019〕648号: 10 / 20 / 30 %), the usual notice before a warning starts, how often an
+# unconfirmed instruction is chased, and the tolerance (percentage points) before monitoring readings
+# during a warning count as a shortfall.
+GOVERN_WARNING_THRESHOLDS = {"yellow": 10, "orange": 20, "red": 30}
+GOVERN_WARNING_NOTICE_HOURS = 24
+GOVERN_INSTRUCTION_CHASE_HOURS = 2
+GOVERN_SHORTFALL_TOLERANCE_PCT = 5
+GOVERN_SHORTFALL_MIN_HOURS = 6
 # Working days an inspector has to review submitted evidence, and to carry out a follow-up visit.
 GOVERN_REVIEW_WORKING_DAYS = 5
 # API tokens stop working this many days after they were issued (manage.py api_tokens --issue).
