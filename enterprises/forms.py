@@ -1,5 +1,7 @@
 """Forms of the registry pages; they validate input and hand it to the services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +43,17 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Particulate came with the emergency lists: an older form or file without it means 0.
+        self.fields["baseline_pm_tpa"].required = False
         if self.instance.pk:
             self.fields["uscc"].disabled = True
             del self.fields["uscc_override_reason"]
         elif not roles.is_manager(user):
             del self.fields["uscc_override_reason"]
+
+    def clean_baseline_pm_tpa(self):
+        value = self.cleaned_data.get("baseline_pm_tpa")
+        return Decimal("0") if value is None else value
 
     def clean_uscc(self):
         value = self.cleaned_data["uscc"]

@@ -16,6 +16,7 @@ from django.utils import translation
 from PIL import Image, ImageDraw
 
 from deadlines.services import run_daily
+from demo.emergency import create_demo_emergency
 from demo.evidence import create_demo_portal
 from demo.inspections import create_demo_inspections
 from demo.materials import create_demo_materials
@@ -254,6 +255,8 @@ class Command(BaseCommand):
                 create_demo_monitoring(rng=rng, users=users)
                 self.progress("material ledgers and treatment facilities")
                 create_demo_materials(rng=rng, users=users)
+                self.progress("performance grades, emergency lists and a past warning")
+                create_demo_emergency(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.create_cluster(rng=rng, users=users)
                 self.issue_grading_notices(users=users)
