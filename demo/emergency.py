@@ -132,7 +132,13 @@ def _past_episode(*, rng: random.Random, users) -> None:
         datetime.combine(clock.today() - timedelta(days=13), time(16, 0))
     )
     start = declared + timedelta(hours=26)
-    districts = District.objects.filter(code__in=["jinjiang", "shishi"])
+    # Jinjiang, Shishi and the demo enterprise's own district, so its portal shows the episode.
+    own_district = (
+        users["enterprise"].enterprise.district_id if users["enterprise"].enterprise else None
+    )
+    districts = District.objects.filter(code__in=["jinjiang", "shishi"]) | District.objects.filter(
+        pk=own_district
+    )
     with clock.at(declared):
         warning = services.warning_declare(
             level="orange",

@@ -253,10 +253,10 @@ class WarningChange(models.Model):
     """Every step of a warning: declared, upgraded, downgraded, extended, lifted."""
 
     class Kind(models.TextChoices):
-        DECLARED = "declared", _("declared")
-        UPGRADED = "upgraded", _("upgraded")
-        DOWNGRADED = "downgraded", _("downgraded")
-        LIFTED = "lifted", _("lifted")
+        DECLARED = "declared", _("warning declared")
+        UPGRADED = "upgraded", _("level raised")
+        DOWNGRADED = "downgraded", _("level lowered")
+        LIFTED = "lifted", _("warning lifted")
 
     warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)

@@ -18,7 +18,7 @@ from govern import clock, roles
 from govern.errors import InvalidInput, TransitionConflict, full_clean, require
 from govern.events import publish
 from monitoring import services as monitoring_services
-from monitoring.models import Interval, Reading
+from monitoring.models import Interval, MonitoringPoint, Reading
 
 from . import events, rules
 from .models import (
@@ -627,23 +627,36 @@ def readings_compare(*, warning: Warning, now: datetime | None = None) -> list[i
         return []
     opened = []
     tolerance = Decimal(settings.GOVERN_SHORTFALL_TOLERANCE_PCT)
-    instructions = Instruction.objects.filter(warning=warning).select_related("enterprise")
+    instructions = list(Instruction.objects.filter(warning=warning).select_related("enterprise"))
+    # Enterprises whose list names no monitoring point are compared at every active point they have,
+    # against the whole instruction's VOC cut.
+    points_of: dict[int, list[int]] = {}
+    for point_id, enterprise_id in MonitoringPoint.objects.filter(
+        enterprise_id__in={i.enterprise_id for i in instructions}, retired_at__isnull=True
+    ).values_list("pk", "enterprise_id"):
+        points_of.setdefault(enterprise_id, []).append(point_id)
     for instruction in instructions:
         period_start = max(start, instruction.starts_at)
         period_end = min(end, instruction.replaced_at or end)
         if period_end - period_start < timedelta(hours=1):
             continue
+        required_at: dict[int, Decimal] = {}
         by_point: dict[int, list[dict]] = {}
         for line in instruction.measures:
             if line.get("check") == CheckMethod.MONITORING and line.get("point"):
                 by_point.setdefault(line["point"], []).append(line)
         for point_id, lines in by_point.items():
             weight = sum(Decimal(line["voc"]) for line in lines) or Decimal(len(lines))
-            required = (
+            required_at[point_id] = (
                 sum(Decimal(line["cut"]) * (Decimal(line["voc"]) or 1) for line in lines)
                 / weight
                 * 100
             )
+        baseline = instruction.enterprise.baseline_voc_tpa
+        if not by_point and baseline > 0:
+            for point_id in points_of.get(instruction.enterprise_id, []):
+                required_at[point_id] = instruction.voc_t / baseline * 100
+        for point_id, required in required_at.items():
             if required <= 0:
                 continue
             normal = _mean(point_id, start - timedelta(days=30), start)

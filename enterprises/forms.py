@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from govern import roles
+from govern.forms import DateInput
 
 from .models import (
     CRITERION_MAX,
@@ -36,6 +37,7 @@ class EnterpriseForm(forms.ModelForm):
         model = Enterprise
         fields = ("uscc", *REGISTRY_FIELDS)
         widgets = {
+            "performance_graded_on": DateInput,
             "main_voc_materials": forms.Textarea(attrs={"rows": 2}),
             "treatment_facilities": forms.Textarea(attrs={"rows": 2}),
         }

@@ -98,10 +98,13 @@ def prepare(*, force: bool = False) -> bool:
     return True
 
 
-def font_face_css() -> str:
-    """@font-face rules for the prepared font, or nothing (the system font is used) if absent."""
+def font_face_css(weights=WEIGHTS) -> str:
+    """@font-face rules for the prepared font, or nothing (the system font is used) if absent.
+
+    A notice set in one weight declares only that one: each declared face is loaded and subset into
+    every PDF, which is what a batch of thousands pays for."""
     rules = []
-    for weight in WEIGHTS:
+    for weight in weights:
         path = prepared_path(weight)
         if path.exists():
             css_weight = "bold" if weight == "Bold" else "normal"

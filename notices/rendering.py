@@ -120,6 +120,9 @@ def _emergency(notice: Notice) -> dict:
     }
 
 
+# Notices set in the regular weight only (issued by the thousand: one font to load and subset).
+REGULAR_ONLY = {NoticeKind.EMERGENCY}
+
 CONTEXTS = {
     NoticeKind.GRADING: _grading,
     NoticeKind.RECTIFICATION: _rectification,
@@ -160,7 +163,9 @@ def notice_html(notice: Notice) -> str:
         "deadline": chinese_date(notice.deadline),
         "verify_url": url,
         "qr": qr_data_uri(url),
-        "font_faces": fonts.font_face_css(),
+        "font_faces": fonts.font_face_css(
+            ("Regular",) if notice.kind in REGULAR_ONLY else fonts.WEIGHTS
+        ),
         "font_family": f'"{fonts.FAMILY}", "{fonts.FALLBACK_FAMILY}", serif',
         **CONTEXTS[notice.kind](notice),
     }

@@ -225,7 +225,11 @@ def notice_correct(*, notice: Notice, reason: str, by) -> Notice:
 
 def notice_render(*, notice_id: int) -> Notice:
     """Render and store the PDF once; a second call (a retried task) changes nothing."""
-    notice = Notice.objects.select_related("enterprise", "supersedes").get(pk=notice_id)
+    notice = (
+        Notice.objects.select_related("enterprise", "supersedes", "instruction__warning")
+        .prefetch_related("instruction__warning__districts")
+        .get(pk=notice_id)
+    )
     if notice.is_ready:
         return notice
     Notice.objects.filter(pk=notice.pk).update(render_attempts=F("render_attempts") + 1)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from emergency import selectors as emergency_selectors
@@ -126,6 +127,15 @@ def emergency_view(request):
             "year": year,
             "month": month,
             "today": today,
+            "weekdays": [
+                pgettext("calendar", "Mo"),
+                pgettext("calendar", "Tu"),
+                pgettext("calendar", "We"),
+                pgettext("calendar", "Th"),
+                pgettext("calendar", "Fr"),
+                pgettext("calendar", "Sa"),
+                pgettext("calendar", "Su"),
+            ],
             "previous": previous,
             "following": following,
         },

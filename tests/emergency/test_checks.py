@@ -157,3 +157,46 @@ def test_a_cut_seen_in_the_readings_opens_no_alert(manager, inspector):
     with clock.at(warning.starts_at + timedelta(hours=13)):
         assert services.warnings_check_readings() == []
     assert not ReadingComparison.objects.get(point=point).shortfall
+
+
+def test_a_point_not_named_in_the_list_is_compared_with_the_whole_cut(manager, inspector):
+    """No line is checked by monitoring, but the enterprise has a point: the point is compared with
+    the instruction's whole VOC cut (here 100 %: red stops the only line)."""
+    enterprise = graded("D", voc="10", nox="0", pm="0")
+    point = MonitoringPoint.objects.create(
+        enterprise=enterprise, mn="QZALL1", outlet="总排口", st="31"
+    )
+    approved_list(enterprise, inspector, [line(nox="0", pm="0")])
+    warning = declare(manager, level="red", hours_ahead=2, hours=24, short_notice_reason="紧急")
+    hour = warning.starts_at.replace(minute=0, second=0, microsecond=0)
+    store(
+        [
+            Reading(
+                point=point,
+                code="a24088",
+                cn=Interval.HOUR,
+                data_time=hour - timedelta(hours=h),
+                avg=40.0,
+                flag="N",
+                received_at=timezone.now(),
+            )
+            for h in range(1, 50)
+        ]
+        + [
+            Reading(
+                point=point,
+                code="a24088",
+                cn=Interval.HOUR,
+                data_time=hour + timedelta(hours=h),
+                avg=30.0,
+                flag="N",
+                received_at=timezone.now(),
+            )
+            for h in range(1, 13)
+        ]
+    )
+    with clock.at(warning.starts_at + timedelta(hours=13)):
+        opened = services.warnings_check_readings()
+    comparison = ReadingComparison.objects.get(point=point)
+    assert float(comparison.required_pct) == pytest.approx(100.0)
+    assert comparison.shortfall and len(opened) == 1

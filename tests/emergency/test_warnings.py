@@ -41,6 +41,8 @@ def test_an_orange_warning_instructs_b_c_d_and_ungraded_in_scope_and_no_one_else
     notices = Notice.objects.filter(kind=NoticeKind.EMERGENCY)
     assert set(notices.values_list("enterprise_id", flat=True)) == instructed
     assert notices.filter(number__startswith="泉环VOC应急〔").count() == 4
+    numbers = sorted(notices.values_list("sequence", flat=True))
+    assert numbers == list(range(numbers[0], numbers[0] + 4))  # one batch, no gaps
     c_notice = notices.get(enterprise=grades["C"])
     c_notice.refresh_from_db()
     assert c_notice.status == Notice.Status.READY, c_notice.render_error
