@@ -28,6 +28,27 @@ def store(rows):
     Reading.objects.bulk_create(rows)
 
 
+def hourly(point, start, *, normal: float, during: float, normal_hours=range(1, 24 * 30, 3)):
+    """NMHC hourly values: ``normal`` before the warning's first hour, ``during`` for 12 hours after."""
+    hour = start.replace(minute=0, second=0, microsecond=0)
+
+    def reading(at, value):
+        return Reading(
+            point=point,
+            code="a24088",
+            cn=Interval.HOUR,
+            data_time=at,
+            avg=value,
+            flag="N",
+            received_at=timezone.now(),
+        )
+
+    store(
+        [reading(hour - timedelta(hours=h), normal) for h in normal_hours]
+        + [reading(hour + timedelta(hours=h), during) for h in range(1, 13)]
+    )
+
+
 def test_the_draw_replays_from_its_seed_and_favours_grades_c_and_d():
     pool = [[i, "CD"[i % 2] if i % 4 < 2 else "AB"[i % 2]] for i in range(1, 201)]
     weights = services.DEFAULT_WEIGHTS
@@ -78,33 +99,8 @@ def test_a_monitoring_shortfall_opens_an_alert(
         [line(nox="0", pm="0", check=CheckMethod.MONITORING, point=point, red=("limit", 50))],
     )
     warning = declare(manager, level="red", hours_ahead=2, hours=24, short_notice_reason="紧急")
-    hour = warning.starts_at.replace(minute=0, second=0, microsecond=0)
-    rows = []
-    for h in range(1, 24 * 30, 3):  # normal: 40 mg/m³ in the 30 days before
-        rows.append(
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour - timedelta(hours=h),
-                avg=40.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-        )
-    for h in range(1, 13):  # during: 36 (a 10 % cut where 50 % was required)
-        rows.append(
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour + timedelta(hours=h),
-                avg=36.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-        )
-    store(rows)
+    # normal 40 mg/m³ in the 30 days before; 36 during: a 10 % cut where 50 % was required
+    hourly(point, warning.starts_at, normal=40.0, during=36.0)
     with (
         clock.at(warning.starts_at + timedelta(hours=13)),
         django_capture_on_commit_callbacks(execute=True),
@@ -127,33 +123,7 @@ def test_a_cut_seen_in_the_readings_opens_no_alert(manager, inspector):
         enterprise, inspector, [line(nox="0", pm="0", check=CheckMethod.MONITORING, point=point)]
     )
     warning = declare(manager, level="red", hours_ahead=2, hours=24, short_notice_reason="紧急")
-    hour = warning.starts_at.replace(minute=0, second=0, microsecond=0)
-    store(
-        [
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour - timedelta(hours=h),
-                avg=40.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-            for h in range(1, 100)
-        ]
-        + [
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour + timedelta(hours=h),
-                avg=1.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-            for h in range(1, 13)
-        ]
-    )
+    hourly(point, warning.starts_at, normal=40.0, during=1.0, normal_hours=range(1, 100))
     with clock.at(warning.starts_at + timedelta(hours=13)):
         assert services.warnings_check_readings() == []
     assert not ReadingComparison.objects.get(point=point).shortfall
@@ -168,33 +138,7 @@ def test_a_point_not_named_in_the_list_is_compared_with_the_whole_cut(manager, i
     )
     approved_list(enterprise, inspector, [line(nox="0", pm="0")])
     warning = declare(manager, level="red", hours_ahead=2, hours=24, short_notice_reason="紧急")
-    hour = warning.starts_at.replace(minute=0, second=0, microsecond=0)
-    store(
-        [
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour - timedelta(hours=h),
-                avg=40.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-            for h in range(1, 50)
-        ]
-        + [
-            Reading(
-                point=point,
-                code="a24088",
-                cn=Interval.HOUR,
-                data_time=hour + timedelta(hours=h),
-                avg=30.0,
-                flag="N",
-                received_at=timezone.now(),
-            )
-            for h in range(1, 13)
-        ]
-    )
+    hourly(point, warning.starts_at, normal=40.0, during=30.0, normal_hours=range(1, 50))
     with clock.at(warning.starts_at + timedelta(hours=13)):
         opened = services.warnings_check_readings()
     comparison = ReadingComparison.objects.get(point=point)
