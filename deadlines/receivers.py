@@ -391,7 +391,10 @@ def _level_name(level: str) -> str:
 @tells(emergency_events.InstructionsIssued)
 def tell_enterprises_warning_instruction(event: emergency_events.InstructionsIssued) -> None:
     warning = Warning.objects.get(pk=event.warning_id)
-    start = timezone.localtime(warning.starts_at).strftime("%Y-%m-%d %H:%M")
+    # After a level change the new instructions start at the change, not at the warning's start.
+    first = Instruction.objects.filter(pk__in=event.instruction_ids[:1]).first()
+    begins = first.starts_at if first is not None else warning.starts_at
+    start = timezone.localtime(begins).strftime("%Y-%m-%d %H:%M")
     end = timezone.localtime(warning.ends_at).strftime("%Y-%m-%d %H:%M")
     _instruction_messages(
         event.instruction_ids,
