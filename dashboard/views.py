@@ -171,6 +171,7 @@ def dashboard_view(request):
             ),
             "open_findings": material_selectors.over_limit_open(user=request.user).count(),
             "carbon_overdue": facility_selectors.overdue(user=request.user).count(),
+            "live_warnings": emergency_selectors.warnings_live(),
             **tables,
         },
     )
@@ -460,6 +461,8 @@ def warning_view(request, pk: int):
 @manager_required
 def warning_report_view(request, pk: int):
     warning = emergency_selectors.warning_get(pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return _warning_report_xlsx(warning)
     return render(
         request,
         "dashboard/warning_report.html",
@@ -470,3 +473,44 @@ def warning_report_view(request, pk: int):
             "counts": emergency_selectors.warning_counts(warning=warning),
         },
     )
+
+
+def _warning_report_xlsx(warning):
+    rows = episodes.report(warning=warning)
+    sheet = Sheet(
+        title=str(_("Warning report")),
+        headers=[
+            str(_("District")),
+            str(_("Instructions")),
+            str(_("Confirmed")),
+            str(_("Never confirmed")),
+            "VOCs (t/a)",
+            "NOx (t/a)",
+            str(_("particulate (t/a)")),
+            str(_("Monitored enterprises")),
+            str(_("Observed VOC cut (t/a)")),
+            str(_("Shortfalls")),
+            str(_("Spot checks")),
+            str(_("Visited")),
+            str(_("Referred for enforcement")),
+        ],
+        rows=(
+            [
+                str(r.district),
+                r.issued,
+                r.confirmed,
+                len(r.late),
+                float(r.required.get("voc") or 0),
+                float(r.required.get("nox") or 0),
+                float(r.required.get("pm") or 0),
+                r.monitored,
+                float(r.observed_voc),
+                r.shortfalls,
+                r.drawn,
+                r.visited,
+                "、".join(v.enterprise.name for v in r.referred),
+            ]
+            for r in rows
+        ),
+    )
+    return xlsx_response(f"warning-{warning.pk}-report", [sheet])

@@ -246,6 +246,17 @@ def instruction_get(*, user, pk: int) -> Instruction:
         raise Http404 from error
 
 
+def warnings_live(*, now=None) -> list[Warning]:
+    """Warnings scheduled or in force (not ended, not lifted), soonest first: the dashboard's banner."""
+    now = now or clock.now()
+    return list(
+        Warning.objects.filter(ends_at__gt=now)
+        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=now))
+        .prefetch_related("districts")
+        .order_by("starts_at")
+    )
+
+
 def warnings_on(*, district_id: int, now=None) -> list[Warning]:
     now = now or clock.now()
     return [

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, Enterprise, IndustrialPark, Sector, State, Tier
+from .models import District, Enterprise, IndustrialPark, PerformanceGrade, Sector, State, Tier
 
 USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
@@ -24,10 +24,18 @@ class EnterpriseFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(
         queryset=IndustrialPark.objects.all(), label=_("Industrial park")
     )
+    performance_grade = django_filters.ChoiceFilter(
+        choices=[*PerformanceGrade.choices, ("-", _("no performance grade"))],
+        label=_("Performance grade"),
+        method="filter_grade",
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "sector", "district", "state", "tier", "park"]
+        fields = ["q", "sector", "district", "state", "tier", "park", "performance_grade"]
+
+    def filter_grade(self, queryset, name, value):
+        return queryset.filter(performance_grade="" if value == "-" else value)
 
     def filter_tier(self, queryset, name, value):
         return queryset.filter(tier="" if value == "-" else value)

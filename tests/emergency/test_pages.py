@@ -234,3 +234,40 @@ def test_performance_grades_are_imported_by_value_or_label(manager):
         upload=csv_file(rows[:1], header=header), by=manager, skip_bad_rows=False
     )
     assert report.bad_rows and not Enterprise.objects.filter(uscc="91350582MA2Y12345X").exists()
+
+
+def test_the_dashboard_shows_a_live_warning_and_the_report_exports(client_for, manager):
+    graded("B")
+    warning = declare(manager, level="orange")
+    client = client_for(manager)
+    assert (
+        reverse("dashboard:warning", args=[warning.pk])
+        in client.get(reverse("dashboard:home")).content.decode()
+    )
+    response = client.get(reverse("dashboard:warning-report", args=[warning.pk]) + "?format=xlsx")
+    assert response.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[1][0] == "晋江市" and rows[1][1] == 1  # one instruction issued in 晋江
+
+
+def test_the_enterprise_list_filters_by_performance_grade(client_for, inspector):
+    c = graded("C")
+    a = graded("A")
+    none = graded("")
+    page = (
+        client_for(inspector)
+        .get(reverse("enterprises:list") + "?performance_grade=C")
+        .content.decode()
+    )
+    assert c.name in page and a.name not in page
+    page = (
+        client_for(inspector)
+        .get(reverse("enterprises:list") + "?performance_grade=-")
+        .content.decode()
+    )
+    assert none.name in page and c.name not in page
