@@ -16,7 +16,6 @@ from emergency.models import (
     SpotCheckDraw,
     Warning,
 )
-from enterprises.models import PerformanceGrade
 from inspections.models import PlannedInspection, SiteVisit
 from notices.models import Notice, NoticeBatch
 
@@ -34,14 +33,9 @@ def batches(*, warning: Warning) -> list[NoticeBatch]:
 
 def self_determined(*, warning: Warning) -> int:
     """Grade A and leading enterprises of the districts: they set their own measures."""
-    from enterprises.models import Enterprise
-
-    return (
-        Enterprise.objects.filter(district__in=warning.districts.all())
-        .exclude(state__in=emergency_services.GONE)
-        .filter(performance_grade__in=[PerformanceGrade.A, PerformanceGrade.LEADING])
-        .count()
-    )
+    return emergency_services.self_determined(
+        district_ids=[d.pk for d in warning.districts.all()]
+    ).count()
 
 
 @dataclass

@@ -24,8 +24,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from enterprises.models import PerformanceGrade
-
 from .models import LEVEL_RANK, LEVELS, POLLUTANTS, CheckMethod, Measure
 
 # How much of its emissions a list's lines may leave uncounted (rounding, small sources) or overcount.
@@ -35,10 +33,6 @@ COVERAGE_TOLERANCE = Decimal("0.05")
 def threshold(level: str) -> Decimal:
     """The share (0–1) of emissions a level must cut."""
     return Decimal(str(settings.GOVERN_WARNING_THRESHOLDS[level])) / 100
-
-
-# The grades that take the prescribed (stricter) measures; A and leading set their own.
-STRICTER_GRADES = {PerformanceGrade.B, PerformanceGrade.C, PerformanceGrade.D, ""}
 
 
 def pollutant_name(code: str) -> str:
@@ -135,7 +129,7 @@ def check_list(*, enterprise, lines) -> ListCheck:
                     "pollutant": pollutant_name(pollutant),
                     "needed": int(needed * 100),
                 }
-                if enterprise.performance_grade in STRICTER_GRADES:
+                if enterprise.follows_stricter_measures:
                     result.problems.append(message)
                 else:
                     result.warnings.append(message)

@@ -12,7 +12,15 @@ from enterprises.models import District, Enterprise
 from govern import clock, roles
 
 from . import rules
-from .models import LEVELS, POLLUTANTS, Instruction, OzoneCampaign, ReductionList, Warning
+from .models import (
+    LEVELS,
+    POLLUTANTS,
+    Instruction,
+    OzoneCampaign,
+    ProductionLine,
+    ReductionList,
+    Warning,
+)
 from .services import GONE
 
 
@@ -98,8 +106,6 @@ def district_cuts() -> list[DistrictCut]:
         .values_list("enterprise__district", "n")
     )
     cuts: dict[int, dict[tuple[str, str], Decimal]] = {}
-    from .models import ProductionLine
-
     lines = ProductionLine.objects.filter(reduction_list__in=approved).values_list(
         "reduction_list__enterprise__district",
         "voc_tpa",
@@ -255,16 +261,6 @@ def warnings_live(*, now=None) -> list[Warning]:
         .prefetch_related("districts")
         .order_by("starts_at")
     )
-
-
-def warnings_on(*, district_id: int, now=None) -> list[Warning]:
-    now = now or clock.now()
-    return [
-        w
-        for w in Warning.objects.filter(districts=district_id, ends_at__gt=now).filter(
-            Q(lifted_at__isnull=True) | Q(lifted_at__gt=now)
-        )
-    ]
 
 
 # Ozone campaigns

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import District, Enterprise, PerformanceGrade, State
+from enterprises.models import SELF_DETERMINED_GRADES, District, Enterprise, State
 from govern import clock, roles
 from govern.errors import InvalidInput, TransitionConflict, full_clean, require
 from govern.events import publish
@@ -193,7 +193,16 @@ def in_scope(*, district_ids: Iterable[int]):
     return (
         Enterprise.objects.filter(district_id__in=list(district_ids))
         .exclude(state__in=GONE)
-        .exclude(performance_grade__in=[PerformanceGrade.A, PerformanceGrade.LEADING])
+        .exclude(performance_grade__in=SELF_DETERMINED_GRADES)
+    )
+
+
+def self_determined(*, district_ids: Iterable[int]):
+    """Enterprises of the districts that set their own measures (no instruction)."""
+    return (
+        Enterprise.objects.filter(district_id__in=list(district_ids))
+        .exclude(state__in=GONE)
+        .filter(performance_grade__in=SELF_DETERMINED_GRADES)
     )
 
 

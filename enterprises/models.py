@@ -125,6 +125,10 @@ class PerformanceGrade(models.TextChoices):
     LEADING = "leading", _("leading")
 
 
+# Grades that set their own measures in a warning; every other grade (and none) takes the prescribed ones.
+SELF_DETERMINED_GRADES = (PerformanceGrade.A, PerformanceGrade.LEADING)
+
+
 class GovernancePath(models.TextChoices):
     UPGRADE = "upgrade", _("keep and upgrade")
     REMEDIATE = "remediate", _("remediate")
@@ -543,7 +547,7 @@ class Enterprise(FSMModelMixin, models.Model):
     @property
     def follows_stricter_measures(self) -> bool:
         """B, C, D and ungraded enterprises take the prescribed measures; A and leading set their own."""
-        return self.performance_grade not in (PerformanceGrade.A, PerformanceGrade.LEADING)
+        return self.performance_grade not in SELF_DETERMINED_GRADES
 
     def remediation_tasks(self):
         return RemediationTask.objects.filter(plan__enterprise=self)
