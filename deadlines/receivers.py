@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from emergency import events as emergency_events
-from emergency.models import Instruction, ReductionList, Warning
+from emergency.models import Instruction, Level, ReductionList, Warning
 from enterprises import events as enterprise_events
 from enterprises.models import ClosureRecord, RemediationTask
 from evidence import events as evidence_events
@@ -385,7 +385,7 @@ def _instruction_messages(
 
 
 def _level_name(level: str) -> str:
-    return {"yellow": _("yellow"), "orange": _("orange"), "red": _("red")}[level]
+    return str(Level(level).label)
 
 
 @tells(emergency_events.InstructionsIssued)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import MAX_TPA, District, Enterprise, Sector
@@ -50,6 +51,15 @@ class CheckMethod(models.TextChoices):
     ELECTRICITY = "electricity", _("electricity metering")
     PRODUCTION_LOG = "production_log", _("production log")
     SEAL = "seal", _("seal on the line")
+
+
+def measure_text(measure: str, keep_pct: int | None) -> str:
+    """How a line's measure reads on the notice, the spot-check checklist and the portal."""
+    if measure == Measure.STOP:
+        return pgettext("emergency measure", "stop production")
+    if measure == Measure.LIMIT:
+        return gettext("limit output to %(p)s %% of normal") % {"p": keep_pct}
+    return pgettext("emergency measure", "normal production")
 
 
 def _tpa(verbose: str) -> models.DecimalField:
@@ -332,6 +342,24 @@ class Instruction(models.Model):
     @property
     def is_current(self) -> bool:
         return self.replaced_at is None
+
+    def readable_lines(self) -> list[dict]:
+        """The lines as issued, as people read them (in the active language): the line, its measure,
+        how compliance is checked."""
+        lines = []
+        for line in self.measures:
+            check = str(CheckMethod(line["check"]).label) if line.get("check") else ""
+            if line.get("check_detail"):
+                check = f"{check}（{line['check_detail']}）"
+            lines.append(
+                {
+                    "line": line["line"],
+                    "measure": line["measure"],
+                    "text": measure_text(line["measure"], line.get("keep_pct")),
+                    "check": check,
+                }
+            )
+        return lines
 
 
 class SpotCheckDraw(models.Model):

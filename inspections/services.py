@@ -12,7 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
-from emergency.models import CheckMethod, Measure, SpotCheck
+from emergency.models import Measure, SpotCheck
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, State, TierPolicy
 from facilities import selectors as facility_selectors
@@ -685,13 +685,12 @@ def spot_checks_plan(*, draw_id: int, by) -> list[int]:
             "instruction", "draw", "enterprise"
         )
     )
-    level_names = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
     basis = "《中华人民共和国大气污染防治法》第九十六条；重污染天气应急预案"
     planned_ids = []
     with transaction.atomic(), bureau_language():
         for check in checks:
             instruction = check.instruction
-            level = level_names[instruction.level]
+            level = instruction.get_level_display()
             template = ChecklistTemplate.objects.create(
                 sector=None,
                 version=1,
@@ -701,22 +700,15 @@ def spot_checks_plan(*, draw_id: int, by) -> list[int]:
                 spot_check=check,
             )
             items: list[ChecklistItem] = []
-            for line in instruction.measures:
-                measure = line["measure"]
-                if measure == Measure.NONE:
+            for line in instruction.readable_lines():
+                if line["measure"] == Measure.NONE:
                     continue
-                what = (
-                    "停产"
-                    if measure == Measure.STOP
-                    else f"限产至正常产量的{line.get('keep_pct')}%"
-                )
-                check_how = str(CheckMethod(line["check"]).label) if line.get("check") else ""
                 items.append(
                     ChecklistItem(
                         template=template,
                         order=len(items),
-                        text=f"{line['line']}：{level}预警期间{what}",
-                        guidance=f"核查方式：{check_how} {line.get('check_detail', '')}".strip(),
+                        text=f"{line['line']}：{level}预警期间{line['text']}",
+                        guidance=f"核查方式：{line['check']}",
                         legal_basis=basis,
                     )
                 )

@@ -91,32 +91,16 @@ def chinese_time(value) -> str:
 
 
 def _emergency(notice: Notice) -> dict:
-    from emergency.models import CheckMethod, Measure
-
     instruction = notice.instruction
     warning = instruction.warning
-    measures = []
-    for line in instruction.measures:
-        keep = line.get("keep_pct")
-        measure = str(Measure(line["measure"]).label)
-        if line["measure"] == Measure.LIMIT and keep is not None:
-            measure = f"限产，产量不超过正常的{keep}%"
-        elif line["measure"] == Measure.STOP:
-            measure = "停产"
-        elif line["measure"] == Measure.NONE:
-            measure = "正常生产"
-        check = str(CheckMethod(line["check"]).label) if line.get("check") else ""
-        if line.get("check_detail"):
-            check = f"{check}（{line['check_detail']}）"
-        measures.append({"line": line["line"], "measure": measure, "check": check})
     return {
         "instruction": instruction,
         "warning": warning,
         "districts": "、".join(d.name for d in warning.districts.all()),
-        "level": {"yellow": "黄色", "orange": "橙色", "red": "红色"}[instruction.level],
+        "level": instruction.get_level_display(),
         "starts": chinese_time(instruction.starts_at),
         "ends": chinese_time(instruction.ends_at),
-        "measures": measures,
+        "measures": instruction.readable_lines(),
     }
 
 
@@ -153,8 +137,14 @@ def notice_deadline(
 
 
 def notice_html(notice: Notice) -> str:
+    """The notice's HTML, always in Chinese (the bureau's language), whoever's request renders it."""
+    with translation.override("zh-hans"):
+        return render_to_string(f"notices/{notice.kind}.html", _context(notice))
+
+
+def _context(notice: Notice) -> dict:
     url = verify_url(notice)
-    context = {
+    return {
         "notice": notice,
         "enterprise": notice.enterprise,
         "title": TITLES[notice.kind],
@@ -169,8 +159,6 @@ def notice_html(notice: Notice) -> str:
         "font_family": f'"{fonts.FAMILY}", "{fonts.FALLBACK_FAMILY}", serif',
         **CONTEXTS[notice.kind](notice),
     }
-    with translation.override("zh-hans"):
-        return render_to_string(f"notices/{notice.kind}.html", context)
 
 
 def render_pdf(html: str) -> bytes:
