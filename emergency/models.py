@@ -82,6 +82,10 @@ def _percent(verbose: str) -> models.PositiveSmallIntegerField:
     )
 
 
+# A list still being worked on (at most one per enterprise); the others are approved or superseded.
+OPEN_LIST_STATUSES = ["draft", "submitted", "returned"]
+
+
 class ReductionList(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -132,7 +136,7 @@ class ReductionList(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["enterprise"],
-                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                condition=models.Q(status__in=OPEN_LIST_STATUSES),
                 name="one_open_list_per_enterprise",
             ),
         ]
@@ -143,6 +147,10 @@ class ReductionList(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_LIST_STATUSES
 
 
 class ProductionLine(models.Model):
@@ -209,6 +217,23 @@ class ProductionLine(models.Model):
 
     def reduction(self, level: str, pollutant: str) -> Decimal:
         return getattr(self, f"{pollutant}_tpa") * self.cut(level)
+
+
+def live(prefix: str = "", *, now) -> models.Q:
+    """A warning not yet over at ``now`` (scheduled or in force): not ended, not lifted. ``prefix`` is
+    the path to the warning (``"warning__"`` from an instruction)."""
+    return models.Q(**{f"{prefix}ends_at__gt": now}) & (
+        models.Q(**{f"{prefix}lifted_at__isnull": True})
+        | models.Q(**{f"{prefix}lifted_at__gt": now})
+    )
+
+
+class InstructionQuerySet(models.QuerySet):
+    def awaiting_confirmation(self, *, now):
+        """Current, unconfirmed instructions of warnings not yet over: the ones to confirm and chase."""
+        return self.filter(
+            live("warning__", now=now), replaced_at__isnull=True, confirmed_at__isnull=True
+        )
 
 
 class Warning(models.Model):
@@ -321,6 +346,8 @@ class Instruction(models.Model):
     last_chased_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
+    objects = InstructionQuerySet.as_manager()
+
     class Meta:
         ordering = ["warning_id", "enterprise_id", "issued_at"]
         verbose_name = _("warning instruction")
@@ -342,6 +369,14 @@ class Instruction(models.Model):
     @property
     def is_current(self) -> bool:
         return self.replaced_at is None
+
+    def awaits_confirmation(self, now) -> bool:
+        """The row form of ``Instruction.objects.awaiting_confirmation``."""
+        return (
+            self.replaced_at is None
+            and self.confirmed_at is None
+            and now < self.warning.effective_end
+        )
 
     def readable_lines(self) -> list[dict]:
         """The lines as issued, as people read them (in the active language): the line, its measure,

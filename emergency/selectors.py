@@ -20,6 +20,7 @@ from .models import (
     ProductionLine,
     ReductionList,
     Warning,
+    live,
 )
 from .services import GONE
 
@@ -256,10 +257,7 @@ def warnings_live(*, now=None) -> list[Warning]:
     """Warnings scheduled or in force (not ended, not lifted), soonest first: the dashboard's banner."""
     now = now or clock.now()
     return list(
-        Warning.objects.filter(ends_at__gt=now)
-        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=now))
-        .prefetch_related("districts")
-        .order_by("starts_at")
+        Warning.objects.filter(live(now=now)).prefetch_related("districts").order_by("starts_at")
     )
 
 

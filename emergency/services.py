@@ -23,6 +23,7 @@ from monitoring.models import Interval, MonitoringPoint, Reading
 from . import events, rules
 from .models import (
     LEVEL_RANK,
+    OPEN_LIST_STATUSES,
     POLLUTANTS,
     CheckMethod,
     Instruction,
@@ -72,13 +73,7 @@ def list_open(*, enterprise: Enterprise, by) -> ReductionList:
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
         lists = ReductionList.objects.filter(enterprise=enterprise)
-        current = lists.filter(
-            status__in=[
-                ReductionList.Status.DRAFT,
-                ReductionList.Status.SUBMITTED,
-                ReductionList.Status.RETURNED,
-            ]
-        ).first()
+        current = lists.filter(status__in=OPEN_LIST_STATUSES).first()
         if current is not None:
             return current
         approved = lists.filter(status=ReductionList.Status.APPROVED).first()
@@ -510,12 +505,7 @@ def instructions_chase(*, now: datetime | None = None) -> int:
     warning lasts. Returns how many were reminded."""
     now = now or clock.now()
     every = timedelta(hours=settings.GOVERN_INSTRUCTION_CHASE_HOURS)
-    due = Instruction.objects.filter(
-        replaced_at__isnull=True,
-        confirmed_at__isnull=True,
-        issued_at__lte=now - every,
-        warning__ends_at__gt=now,
-    ).filter(Q(warning__lifted_at__isnull=True) | Q(warning__lifted_at__gt=now))
+    due = Instruction.objects.awaiting_confirmation(now=now).filter(issued_at__lte=now - every)
     due = due.filter(Q(last_chased_at__isnull=True) | Q(last_chased_at__lte=now - every))
     by_warning: dict[int, list[int]] = {}
     with transaction.atomic():

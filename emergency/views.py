@@ -28,7 +28,7 @@ from .forms import (
     ReviewForm,
     SpotCheckForm,
 )
-from .models import LEVELS, POLLUTANTS, OzoneCampaign, ReductionList, Warning
+from .models import LEVELS, POLLUTANTS, OzoneCampaign, Warning
 
 
 def _line_values(formset) -> list[dict]:
@@ -62,19 +62,7 @@ def list_view(request, pk: int):
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
     may_edit = services.may_edit(enterprise, request.user)
     approved = selectors.approved_list(enterprise_id=enterprise.pk)
-    draft = next(
-        (
-            rl
-            for rl in selectors.lists_of(enterprise=enterprise)
-            if rl.status
-            in (
-                ReductionList.Status.DRAFT,
-                ReductionList.Status.SUBMITTED,
-                ReductionList.Status.RETURNED,
-            )
-        ),
-        None,
-    )
+    draft = next((rl for rl in selectors.lists_of(enterprise=enterprise) if rl.is_open), None)
     action = request.POST.get("action") if request.method == "POST" else None
     if action and not may_edit:
         raise PermissionDenied

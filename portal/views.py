@@ -23,9 +23,7 @@ def portal_home_view(request):
     user = request.user
     if roles.is_staff_role(user):
         return redirect("evidence:reviews")
-    if not (roles.is_enterprise_user(user) and user.enterprise_id):
-        raise PermissionDenied
-    enterprise = user.enterprise
+    enterprise = _own_enterprise(request)
     return render(
         request,
         "portal/home.html",
@@ -35,9 +33,7 @@ def portal_home_view(request):
             "notices": notice_selectors.notice_list(user=user).filter(enterprise=enterprise),
             "visits": inspection_selectors.visit_list(user=user).filter(enterprise=enterprise)[:10],
             "to_confirm": emergency_selectors.instructions_for(enterprise_id=enterprise.pk)
-            .filter(replaced_at__isnull=True, confirmed_at__isnull=True)
-            .filter(warning__ends_at__gt=clock.now())
-            .exclude(warning__lifted_at__lte=clock.now())
+            .awaiting_confirmation(now=clock.now())
             .count(),
             "evidence_form": EvidenceForm(),
             "extension_form": ExtensionForm(),
@@ -110,14 +106,7 @@ def emergency_view(request):
         {
             "enterprise": enterprise,
             "instructions": [
-                (
-                    i,
-                    notices.get(i.pk),
-                    i.replaced_at is None
-                    and i.confirmed_at is None
-                    and now < i.warning.effective_end,
-                )
-                for i in instructions
+                (i, notices.get(i.pk), i.awaits_confirmation(now)) for i in instructions
             ],
             "lists": emergency_selectors.lists_of(enterprise=enterprise),
             "campaigns": emergency_selectors.campaigns_for(enterprise=enterprise),
