@@ -16,6 +16,7 @@ from enterprises import selectors as enterprise_selectors
 from govern import clock, errors, roles
 from govern.decorators import manager_required, staff_required
 from govern.params import int_param
+from govern.views import form_action
 
 from . import rules, selectors, services
 from .forms import (
@@ -220,19 +221,12 @@ def warnings_view(request):
 
 def _warning_action(request, pk: int, form_class, call, done: str):
     warning = get_object_or_404(Warning, pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(warning, form.cleaned_data)
-        except errors.ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, done)
-    else:
-        for field, field_errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for message in field_errors:
-                messages.error(request, f"{label}：{message}" if label else message)
+
+    def act(data):
+        call(warning, data)
+        return done
+
+    form_action(request, form_class(request.POST), act)
     return redirect("dashboard:warning", pk=pk)
 
 

@@ -44,12 +44,14 @@ def redirect_back(request, fallback: str):
 def form_action(request, form, call: Callable[[dict], str]) -> None:
     """Validate a small POSTed form, run ``call`` (a service) with its data, and report as messages.
 
-    ``call`` returns the success message; domain errors and field errors become error messages.
+    ``call`` returns the success message; domain errors and field errors become error messages, a
+    field's named by its label (the message stands at the top of the page, away from the field).
     """
     if not form.is_valid():
-        for field_errors in form.errors.values():
+        for field, field_errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for message in field_errors:
-                messages.error(request, message)
+                messages.error(request, f"{label}：{message}" if label else message)
         return
     try:
         done = call(form.cleaned_data)
