@@ -51,6 +51,24 @@ class ListCheck:
     def ok(self) -> bool:
         return not self.problems
 
+    def figures(self, enterprise) -> list[dict]:
+        """Per level: the threshold and, per pollutant, the cut (t/a) and its share of the
+        enterprise's emissions (%), for the list and review pages."""
+        rows = []
+        for level in LEVELS:
+            cells = []
+            for p in POLLUTANTS:
+                total = getattr(enterprise, f"baseline_{p}_tpa")
+                cut = self.totals.get((level, p))
+                pct = (
+                    (cut / total * 100).quantize(Decimal("0.1"))
+                    if cut is not None and total
+                    else None
+                )
+                cells.append({"pollutant": pollutant_name(p), "cut": cut, "pct": pct})
+            rows.append({"level": level, "needed": int(threshold(level) * 100), "cells": cells})
+        return rows
+
 
 def check_list(*, enterprise, lines) -> ListCheck:
     """Check a list's lines against the enterprise's emissions and the rules above.

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from enterprises.models import District, Enterprise
@@ -107,25 +107,11 @@ def district_cuts() -> list[DistrictCut]:
         .values_list("enterprise__district", "n")
     )
     cuts: dict[int, dict[tuple[str, str], Decimal]] = {}
-    lines = ProductionLine.objects.filter(reduction_list__in=approved).values_list(
-        "reduction_list__enterprise__district",
-        "voc_tpa",
-        "nox_tpa",
-        "pm_tpa",
-        *[f"{level}_{part}" for level in LEVELS for part in ("measure", "keep_pct")],
+    lines = ProductionLine.objects.filter(reduction_list__in=approved).annotate(
+        district_id=F("reduction_list__enterprise__district")
     )
-    for row in lines:
-        district_id, emissions = row[0], dict(zip(POLLUTANTS, row[1:4], strict=True))
-        measures = row[4:]
-        line = ProductionLine(
-            **{f"{p}_tpa": emissions[p] for p in POLLUTANTS},
-            **{
-                f"{level}_{part}": measures[i * 2 + j]
-                for i, level in enumerate(LEVELS)
-                for j, part in enumerate(("measure", "keep_pct"))
-            },
-        )
-        bucket = cuts.setdefault(district_id, {})
+    for line in lines.iterator(chunk_size=2000):
+        bucket = cuts.setdefault(line.district_id, {})
         for level in LEVELS:
             for p in POLLUTANTS:
                 bucket[(level, p)] = bucket.get((level, p), Decimal(0)) + line.reduction(level, p)

@@ -35,6 +35,7 @@ from .models import (
     SpotCheckDraw,
     Warning,
     WarningChange,
+    live,
 )
 
 LINE_FIELDS = (
@@ -270,15 +271,8 @@ def _issue(warning: Warning, *, level: str, starts_at: datetime, enterprises) ->
                 issued_at=now,
             )
         )
-    created = Instruction.objects.bulk_create(built, batch_size=1000)
-    ids = [i.pk for i in created]
-    if ids and ids[0] is None:  # databases that do not return ids from a bulk insert
-        ids = list(
-            Instruction.objects.filter(warning=warning, issued_at=now, level=level).values_list(
-                "pk", flat=True
-            )
-        )
-    return ids
+    # PostgreSQL and SQLite ≥ 3.35 return the new ids from a bulk insert.
+    return [i.pk for i in Instruction.objects.bulk_create(built, batch_size=1000)]
 
 
 def _publish_issued(warning: Warning, ids: list[int], by) -> None:
@@ -301,17 +295,12 @@ def _check_period(starts_at: datetime, ends_at: datetime) -> None:
         )
 
 
-def overlapping(
-    *, district_ids: Iterable[int], starts_at: datetime, ends_at: datetime, exclude=None
-):
-    """Warnings of any of the districts whose time (until lifted or ended) overlaps the period."""
-    qs = Warning.objects.filter(
-        districts__in=list(district_ids), starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exclude(lifted_at__lte=starts_at)
-    qs = qs.filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=starts_at))
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return qs.distinct()
+def overlapping(*, district_ids: Iterable[int], starts_at: datetime, ends_at: datetime):
+    """Warnings of any of the districts that begin before the period ends and are still on (not
+    ended, not lifted) when it starts."""
+    return Warning.objects.filter(
+        live(now=starts_at), districts__in=list(district_ids), starts_at__lt=ends_at
+    ).distinct()
 
 
 def warning_declare(
@@ -634,6 +623,7 @@ def readings_compare(*, warning: Warning, now: datetime | None = None) -> list[i
         enterprise_id__in={i.enterprise_id for i in instructions}, retired_at__isnull=True
     ).values_list("pk", "enterprise_id"):
         points_of.setdefault(enterprise_id, []).append(point_id)
+    normals: dict[int, dict[str, tuple[float, int]]] = {}
     for instruction in instructions:
         period_start = max(start, instruction.starts_at)
         period_end = min(end, instruction.replaced_at or end)
@@ -658,7 +648,9 @@ def readings_compare(*, warning: Warning, now: datetime | None = None) -> list[i
         for point_id, required in required_at.items():
             if required <= 0:
                 continue
-            normal = _mean(point_id, start - timedelta(days=30), start)
+            if point_id not in normals:  # the same for every instruction of the warning
+                normals[point_id] = _mean(point_id, start - timedelta(days=30), start)
+            normal = normals[point_id]
             during = _mean(point_id, period_start, period_end)
             for code, (normal_mean, _n) in normal.items():
                 if code not in during or normal_mean <= 0:

@@ -3,8 +3,6 @@ inspector), the districts against their thresholds, declaring and changing warni
 instruction, spot-check draws and ozone campaigns. The warning's own page and its report combine
 inspections and notices, so they live in the dashboard."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -40,21 +38,6 @@ def _line_values(formset) -> list[dict]:
             continue
         lines.append({field: data.get(field) for field in services.LINE_FIELDS})
     return lines
-
-
-def _figures(check: rules.ListCheck, enterprise) -> list[dict]:
-    rows = []
-    for level in LEVELS:
-        cells = []
-        for p in POLLUTANTS:
-            total = getattr(enterprise, f"baseline_{p}_tpa")
-            cut = check.totals.get((level, p))
-            pct = (
-                (cut / total * 100).quantize(Decimal("0.1")) if cut is not None and total else None
-            )
-            cells.append({"pollutant": rules.pollutant_name(p), "cut": cut, "pct": pct})
-        rows.append({"level": level, "needed": int(rules.threshold(level) * 100), "cells": cells})
-    return rows
 
 
 @login_required
@@ -108,12 +91,12 @@ def list_view(request, pk: int):
         {
             "enterprise": enterprise,
             "approved": approved,
-            "approved_figures": _figures(services.list_check(reduction_list=approved), enterprise)
+            "approved_figures": services.list_check(reduction_list=approved).figures(enterprise)
             if approved
             else None,
             "draft": draft,
             "check": check,
-            "figures": _figures(check, enterprise) if check else None,
+            "figures": check.figures(enterprise) if check else None,
             "formset": formset,
             "note_form": note_form,
             "may_edit": may_edit,
@@ -154,7 +137,7 @@ def review_view(request, pk: int):
             "enterprise": reduction_list.enterprise,
             "lines": reduction_list.lines.select_related("monitoring_point"),
             "check": check,
-            "figures": _figures(check, reduction_list.enterprise),
+            "figures": check.figures(reduction_list.enterprise),
             "form": form,
         },
     )

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from emergency.models import Instruction
 from enterprises.models import Enterprise
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
@@ -161,8 +162,6 @@ def instruction_notices_issue(*, warning_id: int, instruction_ids, by) -> Notice
     """The warning instructions' notices, numbered together in one batch inside the declaring
     transaction (a few statements for any number), rendered afterwards by the batch workers with
     progress on the batch page. The enterprises are told by the deadlines app (one bulk step)."""
-    from emergency.models import Instruction
-
     instructions = list(
         Instruction.objects.filter(pk__in=list(instruction_ids)).order_by("enterprise_id", "pk")
     )
