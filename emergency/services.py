@@ -62,15 +62,9 @@ EPISODE_EVENT_BATCH = 5000
 # Reduction lists
 
 
-def may_edit(enterprise: Enterprise, by) -> bool:
-    return roles.is_staff_role(by) or (
-        roles.is_enterprise_user(by) and by.enterprise_id == enterprise.pk
-    )
-
-
 def list_open(*, enterprise: Enterprise, by) -> ReductionList:
     """The enterprise's list being drafted; a new version copied from the approved one if none is."""
-    require(may_edit(enterprise, by))
+    require(roles.may_act_for(by, enterprise.pk))
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
         lists = ReductionList.objects.filter(enterprise=enterprise)
@@ -96,7 +90,7 @@ def list_save(
     *, reduction_list: ReductionList, lines: list[Mapping], note: str, by
 ) -> ReductionList:
     """Replace the draft's lines with ``lines`` (field → value); each line is validated on its own."""
-    require(may_edit(reduction_list.enterprise, by))
+    require(roles.may_act_for(by, reduction_list.enterprise_id))
     with transaction.atomic():
         locked = ReductionList.objects.select_for_update().get(pk=reduction_list.pk)
         if not locked.editable:
@@ -127,7 +121,7 @@ def _refuse(check: rules.ListCheck) -> None:
 
 def list_submit(*, reduction_list: ReductionList, by) -> ReductionList:
     """Submit a draft for approval; refused with every problem the rules find."""
-    require(may_edit(reduction_list.enterprise, by))
+    require(roles.may_act_for(by, reduction_list.enterprise_id))
     with transaction.atomic():
         locked = ReductionList.objects.select_for_update().get(pk=reduction_list.pk)
         if not locked.editable:
@@ -466,7 +460,7 @@ def warning_lift(*, warning: Warning, reason: str, by) -> Warning:
 
 def instruction_confirm(*, instruction: Instruction, by) -> Instruction:
     """The enterprise confirms it has received its instruction and will carry it out."""
-    require(roles.is_enterprise_user(by) and by.enterprise_id == instruction.enterprise_id)
+    require(roles.is_own_enterprise(by, instruction.enterprise_id))
     with transaction.atomic():
         locked = (
             Instruction.objects.select_for_update().select_related("warning").get(pk=instruction.pk)

@@ -44,7 +44,7 @@ def _line_values(formset) -> list[dict]:
 def list_view(request, pk: int):
     """An enterprise's list: the approved one, and the draft with its check."""
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    may_edit = services.may_edit(enterprise, request.user)
+    may_edit = roles.may_act_for(request.user, enterprise.pk)
     approved = selectors.approved_list(enterprise_id=enterprise.pk)
     draft = next((rl for rl in selectors.lists_of(enterprise=enterprise) if rl.is_open), None)
     action = request.POST.get("action") if request.method == "POST" else None

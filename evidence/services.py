@@ -98,7 +98,7 @@ def _event_fields(submission: EvidenceSubmission) -> dict:
 
 
 def _require_own_enterprise(target: Target, by) -> None:
-    if not (roles.is_enterprise_user(by) and by.enterprise_id == _enterprise_id(target)):
+    if not roles.is_own_enterprise(by, _enterprise_id(target)):
         raise PermissionDenied()
 
 

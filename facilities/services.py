@@ -46,15 +46,9 @@ CARBON_FIELDS = (
 MAX_PHOTOS = 6
 
 
-def may_keep(user, enterprise_id: int) -> bool:
-    """Staff, or the enterprise's own accounts, keep its register."""
-    return roles.is_staff_role(user) or (
-        roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
-    )
-
-
 def _require_may_keep(enterprise_id: int, by) -> None:
-    if not may_keep(by, enterprise_id):
+    """Staff, or the enterprise's own accounts, keep its register."""
+    if not roles.may_act_for(by, enterprise_id):
         raise PermissionDenied()
 
 

@@ -20,7 +20,7 @@ from .models import IODINE_MINIMUM, SPENT_CARBON_WASTE_CODE, ReplacementPhoto
 @login_required
 def facility_list_view(request, pk: int):
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    keeps = services.may_keep(request.user, enterprise.pk)
+    keeps = roles.may_act_for(request.user, enterprise.pk)
     form = FacilityForm(enterprise=enterprise)
     if request.method == "POST":
         if not keeps:
@@ -51,7 +51,7 @@ def facility_list_view(request, pk: int):
 @login_required
 def facility_detail_view(request, pk: int):
     facility = get_object_or_404(selectors.facilities(user=request.user), pk=pk)
-    keeps = services.may_keep(request.user, facility.enterprise_id)
+    keeps = roles.may_act_for(request.user, facility.enterprise_id)
     edit_form = FacilityForm(instance=facility, enterprise=facility.enterprise)
     replacement_form = ReplacementForm()
     action = request.POST.get("action") if request.method == "POST" else None

@@ -42,6 +42,20 @@ def is_enterprise_user(user) -> bool:
     return ENTERPRISE in role_names(user) and not is_staff_role(user)
 
 
+def is_own_enterprise(user, enterprise_id: int | None) -> bool:
+    """An enterprise account acting for its own enterprise."""
+    return (
+        is_enterprise_user(user)
+        and enterprise_id is not None
+        and user.enterprise_id == enterprise_id
+    )
+
+
+def may_act_for(user, enterprise_id: int | None) -> bool:
+    """Staff, or the enterprise's own accounts: who may keep the enterprise's registers and lists."""
+    return is_staff_role(user) or is_own_enterprise(user, enterprise_id)
+
+
 def primary_role(user) -> str | None:
     if is_manager(user):
         return MANAGER

@@ -142,7 +142,7 @@ def _month(value) -> date:
 
 def keeps_ledger(user, enterprise_id: int) -> bool:
     """Only the enterprise's own accounts write its ledger (staff read it and close findings)."""
-    return roles.is_enterprise_user(user) and user.enterprise_id == enterprise_id
+    return roles.is_own_enterprise(user, enterprise_id)
 
 
 def _require_own(enterprise: Enterprise, by) -> None:

@@ -687,7 +687,7 @@ def _alert_step(alert: Alert, *, step: str, text: str, by, status: str) -> Alert
 
 def alert_explain(*, alert: Alert, explanation: str, by) -> Alert:
     """The enterprise says what happened (a fault repaired, a calibration, a stoppage); staff resolve."""
-    require(roles.is_enterprise_user(by) and by.enterprise_id == alert.enterprise_id)
+    require(roles.is_own_enterprise(by, alert.enterprise_id))
     if not explanation.strip():
         raise InvalidInput(_("Say what happened and what you did."), field="explanation")
     return _alert_step(

@@ -112,9 +112,7 @@ def alert_detail_view(request, pk: int):
             "readings": readings,
             "chart": selectors.alert_chart(alert=alert, readings=readings),
             "planned": alert.planned_inspections.prefetch_related("inspectors").first(),
-            "can_explain": alert.is_open
-            and roles.is_enterprise_user(user)
-            and user.enterprise_id == alert.enterprise_id,
+            "can_explain": alert.is_open and roles.is_own_enterprise(user, alert.enterprise_id),
             "can_resolve": alert.is_open and roles.is_staff_role(user),
             "explain_form": explain_form,
             "resolve_form": resolve_form,
