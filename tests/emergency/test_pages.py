@@ -12,7 +12,7 @@ from enterprises.models import Enterprise
 from tests import factories
 from tests.enterprises.test_import_export import csv_file
 
-from .conftest import approved_list, declare, graded
+from .conftest import approved_list, declare, graded, line
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,27 @@ def test_the_enterprise_list_filters_by_performance_grade(client_for, inspector)
         .content.decode()
     )
     assert none.name in page and c.name not in page
+
+
+def test_bad_review_and_draw_input_is_refused_with_a_message(client_for, manager, inspector):
+    enterprise = graded("C")
+    account = factories.enterprise_user(enterprise, username="c-acct")
+    from emergency import services
+
+    draft = services.list_open(enterprise=enterprise, by=account)
+    services.list_save(reduction_list=draft, lines=[line()], note="", by=account)
+    services.list_submit(reduction_list=draft, by=account)
+    reviewer = client_for(inspector)
+    response = reviewer.post(
+        reverse("emergency:review", args=[draft.pk]), {"decision": "maybe", "comment": "保留的意见"}
+    )
+    assert response.status_code == 200 and "保留的意见" in response.content.decode()
+    warning = declare(manager)
+    response = client_for(manager).post(
+        reverse("emergency:spot-checks", args=[warning.pk]),
+        {"count": "abc", "due_date": "2026-13-40"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "抽查企业数" in page and "核查截止日期" in page  # each message names its field
