@@ -9,15 +9,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from enforcement import selectors as enforcement_selectors
 from enterprises import selectors, services
-from enterprises.forms import CertifyForm, GradingForm, PlanForm, RelocationForm, StepForm, TaskForm
+from enterprises.forms import (
+    CertifyForm,
+    GradingForm,
+    PermitForm,
+    PlanForm,
+    RelocationForm,
+    StepForm,
+    TaskForm,
+)
 from enterprises.models import ReductionBasis, RemediationPlan, TierPolicy, on_path
 from enterprises.parks import suitable_parks
 from evidence import selectors as evidence_selectors
 from evidence.forms import DecisionForm
-from govern import errors, roles
+from govern import clock, errors, roles
 from govern.decorators import staff_required
 from inspections import selectors as inspection_selectors
 from materials import selectors as material_selectors
@@ -62,6 +72,11 @@ def enterprise_detail_view(request, pk: int):
             "can_issue_grading_notice": roles.is_staff_role(request.user)
             and notice_selectors.grading_batch_candidates().filter(pk=enterprise.pk).exists(),
             "relocation": selectors.relocation_of(enterprise=enterprise),
+            "permits": list(enterprise.permits.all()[:5]),
+            "today": clock.today(),
+            "cases": enforcement_selectors.cases_of(enterprise_id=enterprise.pk)
+            if roles.is_staff_role(request.user)
+            else [],
             "closure": selectors.closure_of(enterprise=enterprise),
             **monitoring_context(enterprise=enterprise, user=request.user),
         },
@@ -240,3 +255,24 @@ def _ledger_reduction(enterprise):
     if started is None:
         return None
     return material_selectors.ledger_reduction(enterprise_id=enterprise.pk, since=started)
+
+
+@staff_required
+def permit_add_view(request, pk: int):
+    """Record the enterprise's discharge permit (or its renewal)."""
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    current = enterprise.permits.filter(renewed_by__isnull=True).first()
+    form = PermitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.permit_record(enterprise=enterprise, data=form.cleaned_data, by=request.user)
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Permit recorded."))
+            return redirect(f"{reverse('dossier:detail', args=[enterprise.pk])}#permits")
+    return render(
+        request,
+        "enterprises/permit_form.html",
+        {"form": form, "enterprise": enterprise, "current": current},
+    )

@@ -14,8 +14,10 @@ from .models import (
     Criterion,
     Enterprise,
     IndustrialPark,
+    PermitClass,
     ReductionBasis,
     RemediationTask,
+    SamplingCategory,
     ScatteredCluster,
     Tier,
     TierPolicy,
@@ -47,6 +49,8 @@ class EnterpriseForm(forms.ModelForm):
         self.user = user
         # Particulate came with the emergency lists: an older form or file without it means 0.
         self.fields["baseline_pm_tpa"].required = False
+        # The random-inspection category came with the registers: left out, it is "general".
+        self.fields["sampling_category"].required = False
         if self.instance.pk:
             self.fields["uscc"].disabled = True
             del self.fields["uscc_override_reason"]
@@ -56,6 +60,9 @@ class EnterpriseForm(forms.ModelForm):
     def clean_baseline_pm_tpa(self):
         value = self.cleaned_data.get("baseline_pm_tpa")
         return Decimal("0") if value is None else value
+
+    def clean_sampling_category(self):
+        return self.cleaned_data.get("sampling_category") or SamplingCategory.GENERAL
 
     def clean_uscc(self):
         value = self.cleaned_data["uscc"]
@@ -277,3 +284,15 @@ class ImportRowForm(EnterpriseForm):
 
     def validate_unique(self):
         """Checked for all rows at once by the import."""
+
+
+class PermitForm(forms.Form):
+    number = forms.CharField(label=_("Permit number"), max_length=40)
+    permit_class = forms.ChoiceField(label=_("Management class"), choices=PermitClass.choices)
+    authority = forms.CharField(label=_("Issuing authority"), max_length=100)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        widget=DateInput(),
+        help_text=_("Renewal is applied for at least 60 days before (排污许可管理条例第十四条)."),
+    )

@@ -80,6 +80,7 @@ COLUMNS = (
     Column("performance_grade", gettext_lazy("Performance grade"), kind="choice"),
     Column("performance_graded_on", gettext_lazy("Performance graded on")),
     Column("performance_basis", gettext_lazy("Basis of the performance grade")),
+    Column("sampling_category", gettext_lazy("Random-inspection category"), kind="choice"),
     Column("main_voc_materials", gettext_lazy("Main VOC-containing raw materials")),
     Column("treatment_facilities", gettext_lazy("Treatment facilities")),
     Column("uscc_override_reason", gettext_lazy("Reason for accepting a failing check character")),
@@ -89,7 +90,7 @@ PROGRESS_EVERY = 200  # rows between progress reports of a background import
 MAX_PROBLEMS_KEPT = 2000  # rows with errors kept on a background job (the count is always exact)
 
 # Numeric columns whose empty cell means the model's default (0 t/a), as on the registration form.
-DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa", "baseline_pm_tpa"}
+DEFAULTED_FIELDS = {"baseline_voc_tpa", "baseline_nox_tpa", "baseline_pm_tpa", "sampling_category"}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否", "×"}
 
@@ -268,6 +269,8 @@ def row_to_form_data(
                     )
                 else:
                     data[column.key] = found.pk
+        elif column.kind == "choice" and not value and column.key in DEFAULTED_FIELDS:
+            data[column.key] = str(Enterprise._meta.get_field(column.key).get_default())
         elif column.kind == "choice":
             data[column.key] = _choice_value(column.key, value)
         elif not value and column.key in DEFAULTED_FIELDS:

@@ -1,6 +1,7 @@
 """The enterprise registry, its reference data, the tier policy and the lifecycle state machine."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -127,6 +128,16 @@ class PerformanceGrade(models.TextChoices):
 
 # Grades that set their own measures in a warning; every other grade (and none) takes the prescribed ones.
 SELF_DETERMINED_GRADES = (PerformanceGrade.A, PerformanceGrade.LEADING)
+
+
+class SamplingCategory(models.TextChoices):
+    """The enterprise register's categories of the 双随机 random inspections (一单两库): key enterprises
+    are sampled most often, special ones by topic, general ones least; each category's per-quarter
+    ratio is set by the bureau (``inspections.SamplingRatio``)."""
+
+    KEY = "key", _("key supervision")
+    SPECIAL = "special", _("special supervision")
+    GENERAL = "general", _("general supervision")
 
 
 class GovernancePath(models.TextChoices):
@@ -412,6 +423,14 @@ class Enterprise(FSMModelMixin, models.Model):
         blank=True,
         validators=[text.single_line],
         help_text=_("The grading document's number or the evaluation it follows."),
+    )
+    sampling_category = models.CharField(
+        _("random-inspection category"),
+        max_length=8,
+        choices=SamplingCategory.choices,
+        default=SamplingCategory.GENERAL,
+        db_index=True,
+        help_text=_("The category of the random-inspection register the enterprise is drawn from."),
     )
     main_voc_materials = models.TextField(
         _("main VOC-containing raw materials"), blank=True, validators=[text.multi_line]
@@ -1155,3 +1174,86 @@ class ImportJob(models.Model):
         if self.is_finished:
             return 100
         return round(90 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+
+class PermitClass(models.TextChoices):
+    """排污许可 classes (《排污许可管理条例》第六条, 2021): key management, simplified management, and
+    registration (排污登记) for the smallest emitters."""
+
+    KEY = "key", _("key management")
+    SIMPLIFIED = "simplified", _("simplified management")
+    REGISTRATION = "registration", _("registration")
+
+
+# 《排污许可管理条例》(国务院令第736号, in force 2021-03-01) 第十四条: a permit is valid for 5 years, and its
+# holder applies for renewal at least 60 days before it expires. Source checked: the regulation's text
+# (stored page wechat.estsglobal.com/wechat/law_contents/286).
+PERMIT_RENEWAL_LEAD_DAYS = 60
+
+
+class DischargePermit(models.Model):
+    """An enterprise's pollutant discharge permit (or registration); the latest valid one is current."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="permits",
+    )
+    number = models.CharField(
+        _("permit number"), max_length=40, unique=True, validators=[text.single_line]
+    )
+    permit_class = models.CharField(
+        _("management class"), max_length=12, choices=PermitClass.choices
+    )
+    authority = models.CharField(
+        _("issuing authority"), max_length=100, validators=[text.single_line]
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    # valid_until - 60 days, stored so the deadlines list reads it from an index (one more kind there).
+    renewal_due = models.DateField(_("renewal application due"), editable=False)
+    renewed_by = models.OneToOneField(
+        "self",
+        verbose_name=_("renewed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="renews",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=clock.now)
+
+    class Meta:
+        ordering = ["-valid_until", "-id"]
+        verbose_name = _("discharge permit")
+        verbose_name_plural = _("discharge permits")
+        indexes = [
+            models.Index(
+                fields=["renewal_due", "id"],
+                name="permit_renewal_due",
+                condition=models.Q(renewed_by__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        self.renewal_due = self.valid_until - timedelta(days=PERMIT_RENEWAL_LEAD_DAYS)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError(
+                {"valid_until": _("The permit must end after the day it starts.")}
+            )
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_until

@@ -293,3 +293,14 @@ def cluster_projects(*, cluster: ScatteredCluster) -> QuerySet[RelocationProject
     return cluster.projects.select_related("target_park").prefetch_related(
         Prefetch("milestones", queryset=RelocationMilestone.objects.order_by("kind"))
     )
+
+
+def current_permit(*, enterprise_id: int):
+    """The enterprise's discharge permit in force or last held (not yet replaced by a renewal)."""
+    from .models import DischargePermit
+
+    return (
+        DischargePermit.objects.filter(enterprise_id=enterprise_id, renewed_by__isnull=True)
+        .order_by("-valid_until", "-id")
+        .first()
+    )

@@ -46,6 +46,7 @@ from .models import (
     ClosureEvidence,
     ClosureRecord,
     Criterion,
+    DischargePermit,
     DistrictTarget,
     Enterprise,
     GovernancePath,
@@ -88,6 +89,7 @@ REGISTRY_FIELDS = (
     "performance_grade",
     "performance_graded_on",
     "performance_basis",
+    "sampling_category",
     "main_voc_materials",
     "treatment_facilities",
     "site_area_m2",
@@ -1174,6 +1176,46 @@ def district_target_set(*, district, year: int, voc_reduction_tpa: Decimal, by) 
                 _("Another manager set this target at the same moment; reload and check it.")
             ) from error
     return target
+
+
+def permit_record(*, enterprise: Enterprise, data: Mapping[str, Any], by) -> DischargePermit:
+    """Record a discharge permit (a new one, or the renewal of the current one).
+
+    A permit whose period starts after the current one's marks the current as renewed, which ends the
+    renewal reminder; an overlapping or earlier period is refused (the bureau corrects a permit in the
+    admin, not by a second record)."""
+    require(roles.is_staff_role(by))
+    permit = DischargePermit(
+        enterprise=enterprise,
+        created_by=by,
+        **{
+            k: data.get(k)
+            for k in ("number", "permit_class", "authority", "valid_from", "valid_until")
+        },
+    )
+    if isinstance(permit.number, str):
+        permit.number = permit.number.strip()
+    full_clean(permit, exclude=["renewal_due"])
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        current = (
+            DischargePermit.objects.filter(enterprise=enterprise, renewed_by__isnull=True)
+            .order_by("-valid_until", "-id")
+            .first()
+        )
+        if current is not None and permit.valid_from <= current.valid_from:
+            raise InvalidInput(
+                _(
+                    "The new permit must start after the current permit %(number)s "
+                    "(valid from %(start)s); correct an existing permit in the admin."
+                )
+                % {"number": current.number, "start": current.valid_from.isoformat()},
+                field="valid_from",
+            )
+        permit.save()
+        if current is not None:
+            DischargePermit.objects.filter(pk=current.pk).update(renewed_by=permit)
+    return permit
 
 
 def remediation_plan_save(*, enterprise: Enterprise, summary: str, by) -> RemediationPlan:
