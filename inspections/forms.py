@@ -5,12 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import District, Sector, Tier
+from enterprises.models import District, Enterprise, SamplingCategory, Sector
 from govern import roles
-from govern.forms import DateTimeLocalInput
+from govern.forms import DateInput, DateTimeLocalInput
 from govern.models import User
 
-from .models import ChecklistResult, SiteVisit
+from .models import ChecklistResult, InspectionItem, Officer, SiteVisit
 
 
 def staff_users():
@@ -136,39 +136,110 @@ class DrawForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items checked"),
+        queryset=InspectionItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the items the inspections check.")},
+    )
     inspectors = StaffChoiceField(
-        label=_("Inspector pool"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-    due_date = forms.DateField(
-        label=_("Inspect by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    seed = forms.IntegerField(
-        label=_("Seed"),
+        label=_("Officers drawn from"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        min_value=0,
-        help_text=_("Empty: a fresh random seed. Give a recorded seed to reproduce a draw."),
+        help_text=_("Empty: every officer in the register with a valid certificate."),
     )
-    DEFAULT_QUOTAS = {"A": 5, "B": 10, "C": 25, "D": 25, "-": 5}
+    due_date = forms.DateField(label=_("Inspect by"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inspectors"].queryset = staff_users().filter(groups__name=roles.INSPECTOR)
-        for tier, label in [*Tier.choices, ("-", _("Not yet graded"))]:
-            self.fields[f"quota_{tier}"] = forms.DecimalField(
-                label=_("Quota %(tier)s (%%)") % {"tier": label},
-                min_value=0,
-                max_value=100,
-                initial=self.DEFAULT_QUOTAS[tier],
-            )
-
-    def quotas(self) -> dict[str, float]:
-        return {
-            key[6:]: float(value)
-            for key, value in self.cleaned_data.items()
-            if key.startswith("quota_")
-        }
+        self.fields["items"].queryset = InspectionItem.objects.filter(active=True)
+        self.fields["inspectors"].queryset = (
+            User.objects.filter(officer__active=True, is_active=True)
+            .select_related("officer")
+            .order_by("last_name", "first_name", "username")
+        )
 
     def filters(self) -> dict[str, int]:
         return {
             k: self.cleaned_data[k].pk for k in ("sector", "district") if self.cleaned_data.get(k)
         }
+
+
+class OfficerForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Account"), queryset=User.objects.none())
+    certificate_no = forms.CharField(label=_("Enforcement certificate number"), max_length=40)
+    certificate_valid_until = forms.DateField(
+        label=_("Certificate valid until"), widget=DateInput()
+    )
+    active = forms.BooleanField(label=_("In the register"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff_users()
+        self.fields["user"].label_from_instance = lambda u: u.display_name
+
+
+class ConflictForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=Officer.objects.none())
+    enterprise = forms.CharField(
+        label=_("Enterprise"),
+        max_length=100,
+        help_text=_("Its unified social credit code or its full name."),
+    )
+    reason = forms.CharField(label=_("Conflict of interest"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = Officer.objects.select_related("user")
+
+    def clean_enterprise(self):
+        text = self.cleaned_data["enterprise"].strip()
+        found = list(Enterprise.objects.filter(Q(uscc=text.upper()) | Q(name=text))[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(_("No single enterprise has this credit code or name."))
+        return found[0]
+
+
+class ItemForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Item"), max_length=200)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
+
+
+class RatioForm(forms.Form):
+    def __init__(self, *args, ratios=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in SamplingCategory.choices:
+            self.fields[f"ratio_{value}"] = forms.DecimalField(
+                label=label,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                initial=(ratios or {}).get(value, 0),
+                help_text=_("Share drawn per quarter (%)"),
+            )
+
+
+class PublishForm(forms.Form):
+    result = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label=_("Public summary"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("No names, no business secrets: what was checked and what was found."),
+    )
+
+
+class ReassignForm(forms.Form):
+    planned = forms.IntegerField(widget=forms.HiddenInput)
+    inspectors = StaffChoiceField(
+        label=_("Officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = User.objects.filter(
+            officer__active=True, is_active=True
+        ).order_by("last_name", "first_name", "username")

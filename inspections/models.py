@@ -1,12 +1,15 @@
 """Site visits with versioned sector checklists, photos, addenda, random draws and rectification orders."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from enterprises.models import Enterprise, Sector
+from enterprises.models import Enterprise, SamplingCategory, Sector
 from govern import clock
 from govern.audit import AppendOnlyModel
 from govern.models import ACCEPTED, CANCELLED, DeadlineMixin, UploadedFileBase
@@ -96,10 +99,122 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class RandomDraw(models.Model):
-    """A 双随机 draw: random enterprises from a filtered pool by tier quota, each with random inspectors.
+class Officer(models.Model):
+    """The register of enforcement officers (执法人员库): who may be drawn and who may act on a case.
 
-    The pool and inspector lists are stored as drawn, so the seed replays the same result.
+    An officer acts only with a valid enforcement certificate (生态环境行政处罚办法 requires two
+    officers holding enforcement certificates on each case); a declared conflict with an enterprise
+    recuses the officer from its draws and cases."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="officer",
+    )
+    certificate_no = models.CharField(
+        _("enforcement certificate number"), max_length=40, unique=True
+    )
+    certificate_valid_until = models.DateField(_("certificate valid until"))
+    active = models.BooleanField(
+        _("in the register"), default=True, help_text=_("Off: not drawn and not assigned.")
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("enforcement officer")
+        verbose_name_plural = _("enforcement officers")
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.certificate_no})"
+
+    def is_certified_on(self, day) -> bool:
+        return self.active and self.certificate_valid_until >= day
+
+
+class Conflict(models.Model):
+    """A conflict of interest an officer declared with an enterprise (回避): kin, former employer…"""
+
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="officer_conflicts",
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_at = models.DateTimeField(_("declared at"), default=clock.now)
+
+    class Meta:
+        ordering = ["-declared_at", "-id"]
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "enterprise"], name="one_conflict_per_officer_enterprise"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} · {self.enterprise}"
+
+
+class InspectionItem(models.Model):
+    """The list of random-inspection items (随机抽查事项清单): what a random visit checks and why."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("item"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("random-inspection item")
+        verbose_name_plural = _("random-inspection items")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SamplingRatio(models.Model):
+    """The share of a category of the enterprise register drawn each quarter (editable by managers)."""
+
+    category = models.CharField(
+        _("category"), max_length=8, choices=SamplingCategory.choices, unique=True
+    )
+    percent_per_quarter = models.DecimalField(
+        _("share drawn per quarter (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("sampling ratio")
+        verbose_name_plural = _("sampling ratios")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.percent_per_quarter}%"
+
+
+class RandomDraw(models.Model):
+    """A 双随机 draw: random enterprises from each category of the register by its quarterly ratio,
+    each with a random pair of certified officers not in conflict with it.
+
+    The pool, the officers, their conflicts and the seed (made by the server) are stored as drawn, so
+    anyone can replay the same result.
     """
 
     period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2026-Q4"))
@@ -110,6 +225,15 @@ class RandomDraw(models.Model):
         _("pool"), default=dict, help_text=_("Enterprise ids by tier, as drawn.")
     )
     inspector_pool = models.JSONField(_("inspector pool"), default=list)
+    conflicts = models.JSONField(
+        _("declared conflicts"),
+        default=dict,
+        blank=True,
+        help_text=_("Officer account ids in conflict, by enterprise id, as drawn."),
+    )
+    items = models.ManyToManyField(
+        InspectionItem, verbose_name=_("items checked"), blank=True, related_name="draws"
+    )
     due_date = models.DateField(_("inspect by"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -453,3 +577,66 @@ class RectificationOrder(DeadlineMixin, FSMModelMixin, models.Model):
     @transition(field=status, source=list(ACTIVE_STATUSES), target=Status.CANCELLED)
     def cancel(self):
         pass
+
+
+class PublicResult(models.Model):
+    """The published result of a random inspection (一公开): created when its visit is submitted, due
+    for publication within ``GOVERN_RANDOM_PUBLISH_WORKING_DAYS`` working days, published by a manager
+    with only what may be public."""
+
+    class Outcome(models.TextChoices):
+        NO_PROBLEM = "compliant", _("no problems found")
+        RECTIFY = "issues", _("problems found, rectification ordered")
+        REFERRED = "serious", _("violations found, referred for enforcement")
+
+    planned = models.OneToOneField(
+        PlannedInspection,
+        verbose_name=_("random inspection"),
+        on_delete=models.PROTECT,
+        related_name="public_result",
+    )
+    visit = models.OneToOneField(
+        SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="public_result"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="public_results",
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    outcome = models.CharField(_("result"), max_length=10, choices=Outcome.choices)
+    summary = models.TextField(
+        _("public summary"),
+        blank=True,
+        help_text=_("What the public sees besides the result: no names, no business secrets."),
+    )
+    publish_due = models.DateField(_("publish by"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("public random-inspection result")
+        verbose_name_plural = _("public random-inspection results")
+        indexes = [
+            models.Index(
+                fields=["publish_due", "id"],
+                name="result_unpublished_due",
+                condition=models.Q(published_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.inspected_on}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -104,3 +104,28 @@ def enterprise_inspectors(*, enterprise_id: int) -> list:
     return list(
         User.objects.filter(groups__name=roles.INSPECTOR, is_active=True).distinct().order_by("pk")
     )
+
+
+def results_to_publish() -> QuerySet:
+    """Random inspections' results not yet published, the most urgent first."""
+    from .models import PublicResult
+
+    return (
+        PublicResult.objects.filter(published_at__isnull=True)
+        .select_related("enterprise", "planned__draw")
+        .order_by("publish_due", "id")
+    )
+
+
+def public_results(*, q: str = "", year: int | None = None) -> QuerySet:
+    """What the public page shows: published results only, with the draw's items."""
+    from .models import PublicResult
+
+    qs = PublicResult.objects.filter(published_at__isnull=False).select_related(
+        "enterprise", "enterprise__district", "planned__draw"
+    )
+    if q:
+        qs = qs.filter(enterprise__name__icontains=q.strip()[:50])
+    if year:
+        qs = qs.filter(inspected_on__year=year)
+    return qs.prefetch_related("planned__draw__items").order_by("-inspected_on", "-id")

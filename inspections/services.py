@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Mod
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emergency.models import Measure, SpotCheck
@@ -31,9 +32,14 @@ from .models import (
     ChecklistItem,
     ChecklistResult,
     ChecklistTemplate,
+    Conflict,
+    InspectionItem,
+    Officer,
     PlannedInspection,
+    PublicResult,
     RandomDraw,
     RectificationOrder,
+    SamplingRatio,
     SiteVisit,
     VisitAddendum,
     VisitPhoto,
@@ -102,6 +108,7 @@ def visit_start(
     team = _inspectors(inspectors, by)
     if planned is not None and planned.enterprise_id != enterprise.pk:
         raise InvalidInput(_("The planned inspection is for another enterprise."), field="planned")
+    _refuse_conflicts(team, enterprise)
     with transaction.atomic():
         if planned is not None and planned.spot_check_id is not None:
             template = ChecklistTemplate.objects.get(spot_check_id=planned.spot_check_id)
@@ -314,6 +321,7 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
             PlannedInspection.objects.filter(pk=locked.planned_id).update(
                 status=PlannedInspection.Status.DONE
             )
+            _public_result_due(locked)
         enterprise_services.enterprise_mark_inspected(
             enterprise_id=locked.enterprise_id, at=locked.ended_at
         )
@@ -350,22 +358,136 @@ def visit_add_addendum(*, visit: SiteVisit, text: str, by) -> VisitAddendum:
     return VisitAddendum.objects.create(visit=current, author=by, text=text.strip())
 
 
-def draw_compute(
-    *, pool: Mapping[str, list[int]], inspectors: list[int], quotas: Mapping[str, float], seed: int
-) -> list[tuple[int, tuple[int, int]]]:
-    """The enterprises drawn and their two inspectors: a pure function of its arguments.
+def _refuse_conflicts(team: Iterable, enterprise: Enterprise) -> None:
+    """回避: an officer who declared a conflict of interest with the enterprise may not inspect it."""
+    conflicted = (
+        Conflict.objects.filter(officer__user__in=[u.pk for u in team], enterprise=enterprise)
+        .select_related("officer__user")
+        .first()
+    )
+    if conflicted is not None:
+        raise InvalidInput(
+            _(
+                "%(name)s declared a conflict of interest with %(enterprise)s (%(reason)s) and is "
+                "recused: choose another inspector."
+            )
+            % {
+                "name": conflicted.officer.user.display_name,
+                "enterprise": enterprise.name,
+                "reason": conflicted.reason,
+            },
+            field="inspectors",
+        )
 
-    Each tier's share is rounded up, so a non-empty tier with a positive quota yields at least one.
+
+# The registers of 双随机、一公开 (一单两库): items, enterprises by category, officers.
+
+
+def officer_save(
+    *, user, certificate_no: str, certificate_valid_until: date, active: bool = True, by
+) -> Officer:
+    """Put a staff account in the officer register, or update its certificate."""
+    require(roles.is_manager(by))
+    if not roles.is_staff_role(user):
+        raise InvalidInput(_("Only bureau staff can be enforcement officers."), field="user")
+    number = (certificate_no or "").strip()
+    if not number:
+        raise InvalidInput(_("Give the enforcement certificate number."), field="certificate_no")
+    taken = Officer.objects.filter(certificate_no=number).exclude(user=user).first()
+    if taken is not None:
+        raise InvalidInput(
+            _("Certificate %(number)s is already registered to %(name)s.")
+            % {"number": number, "name": taken.user.display_name},
+            field="certificate_no",
+        )
+    officer, _created = Officer.objects.update_or_create(
+        user=user,
+        defaults={
+            "certificate_no": number,
+            "certificate_valid_until": certificate_valid_until,
+            "active": active,
+        },
+    )
+    return officer
+
+
+def conflict_declare(*, officer: Officer, enterprise: Enterprise, reason: str, by) -> Conflict:
+    """Record an officer's conflict of interest with an enterprise (the officer or a manager)."""
+    require(roles.is_manager(by) or officer.user_id == by.pk)
+    if not (reason or "").strip():
+        raise InvalidInput(_("Say what the conflict of interest is."), field="reason")
+    conflict, _created = Conflict.objects.update_or_create(
+        officer=officer, enterprise=enterprise, defaults={"reason": reason.strip()[:200]}
+    )
+    return conflict
+
+
+def item_save(*, code: str, name: str, legal_basis: str, by) -> InspectionItem:
+    """Add an item to the random-inspection list, or update the one with this code."""
+    require(roles.is_manager(by))
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput(_("Give the item a code."), field="code")
+    item, _created = InspectionItem.objects.update_or_create(
+        code=code,
+        defaults={"name": name.strip(), "legal_basis": legal_basis.strip(), "active": True},
+    )
+    return item
+
+
+def sampling_ratio_set(*, category: str, percent, by) -> SamplingRatio:
+    require(roles.is_manager(by))
+    if not 0 <= float(percent) <= 100:
+        raise InvalidInput(
+            _("A share drawn per quarter is a percentage from 0 to 100."), field=f"ratio_{category}"
+        )
+    ratio, _created = SamplingRatio.objects.update_or_create(
+        category=category,
+        defaults={"percent_per_quarter": percent, "updated_by": by, "updated_at": clock.now()},
+    )
+    return ratio
+
+
+def sampling_ratios() -> dict[str, float]:
+    return {r.category: float(r.percent_per_quarter) for r in SamplingRatio.objects.all()}
+
+
+class NotEnoughOfficers(Exception):
+    """Fewer than two officers are left for an enterprise once those in conflict are recused."""
+
+    def __init__(self, enterprise_id: int):
+        super().__init__(enterprise_id)
+        self.enterprise_id = enterprise_id
+
+
+def draw_compute(
+    *,
+    pool: Mapping[str, list[int]],
+    inspectors: list[int],
+    quotas: Mapping[str, float],
+    seed: int,
+    conflicts: Mapping[str, list[int]] | None = None,
+) -> list[tuple[int, tuple[int, int]]]:
+    """The enterprises drawn and their two officers: a pure function of its arguments.
+
+    Each category's share is rounded up, so a non-empty category with a positive ratio yields at
+    least one. An officer in ``conflicts`` for an enterprise (ids as strings, as JSON stores them) is
+    never paired with it; fewer than two left raises ``NotEnoughOfficers``.
     """
     rng = random.Random(seed)
     picks: list[tuple[int, tuple[int, int]]] = []
     team = sorted(inspectors)
-    for tier in sorted(pool):
-        candidates = sorted(pool[tier])
-        share = float(quotas.get(tier, 0))
+    conflicts = conflicts or {}
+    for category in sorted(pool):
+        candidates = sorted(pool[category])
+        share = float(quotas.get(category, 0))
         count = min(len(candidates), math.ceil(len(candidates) * share / 100)) if share > 0 else 0
         for enterprise_id in rng.sample(candidates, count):
-            first, second = rng.sample(team, 2)
+            recused = set(conflicts.get(str(enterprise_id), ()))
+            eligible = [u for u in team if u not in recused] if recused else team
+            if len(eligible) < 2:
+                raise NotEnoughOfficers(enterprise_id)
+            first, second = rng.sample(eligible, 2)
             picks.append((enterprise_id, (first, second)))
     return picks
 
@@ -374,59 +496,188 @@ def draw_create(
     *,
     period: str,
     pool_queryset,
-    quotas: Mapping[str, float],
-    inspectors: Iterable,
+    inspectors: Iterable | None = None,
+    items: Iterable[InspectionItem],
     due_date: date,
     by,
     filters: Mapping | None = None,
-    seed: int | None = None,
 ) -> RandomDraw:
-    """Draw enterprises by tier quota from a pool and pair each with two random inspectors."""
+    """Draw enterprises from each category of the register by its quarterly ratio and pair each with
+    two certified officers not in conflict with it; the seed is made here, never typed by a user."""
     require(roles.is_manager(by))
-    inspector_ids = sorted({u.pk for u in inspectors})
+    items = list(items)
+    if not items:
+        raise InvalidInput(_("Choose the items the inspections check."), field="items")
+    today = clock.today()
+    officers = Officer.objects.filter(active=True, certificate_valid_until__gte=today)
+    if inspectors is not None:
+        chosen = {u.pk: u for u in inspectors}
+        certified = set(officers.filter(user__in=list(chosen)).values_list("user_id", flat=True))
+        uncertified = [u for pk, u in chosen.items() if pk not in certified]
+        if uncertified:
+            raise InvalidInput(
+                _(
+                    "%(name)s is not in the officer register with a valid enforcement certificate "
+                    "and cannot be drawn."
+                )
+                % {"name": uncertified[0].display_name},
+                field="inspectors",
+            )
+        inspector_ids = sorted(certified)
+    else:
+        inspector_ids = sorted(officers.values_list("user_id", flat=True))
     if len(inspector_ids) < 2:
-        raise InvalidInput(_("Choose at least two inspectors."), field="inspectors")
-    for tier, share in quotas.items():
-        if not 0 <= float(share) <= 100:
-            raise InvalidInput(_("A quota is a percentage from 0 to 100."), field=f"quota_{tier}")
-    if due_date < clock.today():
+        raise InvalidInput(_("A draw needs at least two certified officers."), field="inspectors")
+    if due_date < today:
         raise InvalidInput(_("The inspect-by date has passed."), field="due_date")
+    quotas = sampling_ratios()
+    if not any(quotas.values()):
+        raise InvalidInput(
+            _("Set the share drawn per quarter of at least one category first."), field="period"
+        )
     pool: dict[str, list[int]] = {}
-    for pk, tier in pool_queryset.exclude(state=State.CLOSED).values_list("pk", "tier"):
-        pool.setdefault(tier or UNGRADED, []).append(pk)
-    seed = seed if seed is not None else secrets.randbits(48)
-    picks = draw_compute(pool=pool, inspectors=inspector_ids, quotas=quotas, seed=seed)
+    for pk, category in pool_queryset.exclude(state=State.CLOSED).values_list(
+        "pk", "sampling_category"
+    ):
+        pool.setdefault(category, []).append(pk)
+    conflicts: dict[str, list[int]] = {}
+    for user_id, enterprise_id in Conflict.objects.filter(
+        officer__user_id__in=inspector_ids, enterprise_id__in=pool_queryset.values("pk")
+    ).values_list("officer__user_id", "enterprise_id"):
+        conflicts.setdefault(str(enterprise_id), []).append(user_id)
+    seed = secrets.randbits(48)
+    try:
+        picks = draw_compute(
+            pool=pool, inspectors=inspector_ids, quotas=quotas, seed=seed, conflicts=conflicts
+        )
+    except NotEnoughOfficers as refused:
+        name = Enterprise.objects.filter(pk=refused.enterprise_id).values_list("name", flat=True)
+        raise InvalidInput(
+            _(
+                "Officers who declared a conflict of interest with %(enterprise)s are recused, and "
+                "fewer than two officers are left for it: add officers to the draw."
+            )
+            % {"enterprise": name.first() or refused.enterprise_id},
+            field="inspectors",
+        ) from None
     with transaction.atomic():
         draw = RandomDraw.objects.create(
             period=period.strip(),
             seed=seed,
             filters=dict(filters or {}),
-            quotas={k: float(v) for k, v in quotas.items()},
+            quotas=quotas,
             pool=pool,
             inspector_pool=inspector_ids,
+            conflicts=conflicts,
             due_date=due_date,
             created_by=by,
         )
-        planned_ids = []
-        for enterprise_id, pair in picks:
-            planned = PlannedInspection.objects.create(
+        draw.items.set(items)
+        planned = PlannedInspection.objects.bulk_create(
+            PlannedInspection(
                 enterprise_id=enterprise_id,
                 reason=PlannedInspection.Reason.RANDOM,
                 due_date=due_date,
                 draw=draw,
             )
-            planned.inspectors.set(pair)
-            planned_ids.append(planned.pk)
+            for enterprise_id, _pair in picks
+        )
+        Through = PlannedInspection.inspectors.through
+        Through.objects.bulk_create(
+            Through(plannedinspection_id=p.pk, user_id=user_id)
+            for p, (_e, pair) in zip(planned, picks, strict=True)
+            for user_id in pair
+        )
+        planned_ids = [p.pk for p in planned]
         if planned_ids:
             publish(events.InspectionsPlanned(planned_ids=tuple(planned_ids), by_id=by.pk))
     return draw
 
 
 def draw_replay(*, draw: RandomDraw) -> list[tuple[int, tuple[int, int]]]:
-    """Recompute a draw from its recorded seed, pool and inspectors (for audit)."""
+    """Recompute a draw from its recorded seed, pool, officers and conflicts (for audit)."""
     return draw_compute(
-        pool=draw.pool, inspectors=draw.inspector_pool, quotas=draw.quotas, seed=draw.seed
+        pool=draw.pool,
+        inspectors=draw.inspector_pool,
+        quotas=draw.quotas,
+        seed=draw.seed,
+        conflicts=draw.conflicts,
     )
+
+
+def planned_reassign(*, planned: PlannedInspection, inspectors: Iterable, by) -> PlannedInspection:
+    """Replace a drawn inspection's officers (one is ill, or declared a conflict after the draw)."""
+    require(roles.is_manager(by))
+    team = list({u.pk: u for u in inspectors}.values())
+    if len(team) != 2:
+        raise InvalidInput(_("A random inspection is done by two officers."), field="inspectors")
+    today = clock.today()
+    certified = set(
+        Officer.objects.filter(
+            user__in=[u.pk for u in team], active=True, certificate_valid_until__gte=today
+        ).values_list("user_id", flat=True)
+    )
+    for user in team:
+        if user.pk not in certified:
+            raise InvalidInput(
+                _(
+                    "%(name)s is not in the officer register with a valid enforcement certificate "
+                    "and cannot be drawn."
+                )
+                % {"name": user.display_name},
+                field="inspectors",
+            )
+    _refuse_conflicts(team, planned.enterprise)
+    with transaction.atomic():
+        locked = PlannedInspection.objects.select_for_update().get(pk=planned.pk)
+        if locked.status != PlannedInspection.Status.PLANNED:
+            raise TransitionConflict(_("This inspection is no longer planned."))
+        locked.inspectors.set(team)
+        publish(events.InspectionsPlanned(planned_ids=(locked.pk,), by_id=by.pk))
+    return locked
+
+
+def _public_result_due(visit: SiteVisit) -> None:
+    """A submitted random inspection is to be published within the configured working days."""
+    planned = visit.planned
+    if planned is None or planned.reason != PlannedInspection.Reason.RANDOM:
+        return
+    inspected_on = timezone.localtime(visit.started_at).date()
+    PublicResult.objects.get_or_create(
+        planned=planned,
+        defaults={
+            "visit": visit,
+            "enterprise_id": visit.enterprise_id,
+            "inspected_on": inspected_on,
+            "outcome": visit.conclusion,
+            "publish_due": add_working_days(
+                timezone.localtime(visit.submitted_at).date()
+                if visit.submitted_at
+                else inspected_on,
+                settings.GOVERN_RANDOM_PUBLISH_WORKING_DAYS,
+            ),
+        },
+    )
+
+
+def result_publish(*, result: PublicResult, summary: str, by) -> PublicResult:
+    """Publish a random inspection's result (no login needed to read it from then on)."""
+    require(roles.is_manager(by))
+    text = (summary or "").strip()
+    if len(text) > 500:
+        raise InvalidInput(_("Keep the public summary under 500 characters."), field="summary")
+    with transaction.atomic():
+        locked = PublicResult.objects.select_for_update().get(pk=result.pk)
+        if locked.is_published:
+            raise TransitionConflict(
+                _("This result was published on %(day)s; it is not published twice.")
+                % {"day": timezone.localtime(locked.published_at).date().isoformat()}
+            )
+        locked.summary = text
+        locked.published_at = clock.now()
+        locked.published_by = by
+        locked.save(update_fields=["summary", "published_at", "published_by"])
+    return locked
 
 
 # The rectification order's state machine: these functions are its only driver. The evidence app

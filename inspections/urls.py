@@ -14,4 +14,6 @@ urlpatterns = [
     path("draws/", views.draw_list_view, name="draws"),
     path("draws/new/", views.draw_create_view, name="draw-create"),
     path("draws/<int:pk>/", views.draw_detail_view, name="draw"),
+    path("registers/", views.registers_view, name="registers"),
+    path("results/", views.results_view, name="results"),
 ]

@@ -1,9 +1,13 @@
 """Inspection pages: the due list, the visit record (phone-first), orders, addenda and random draws."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +16,11 @@ from django.views.decorators.http import require_POST
 from emergency import selectors as emergency_selectors
 from enterprises import selectors as enterprise_selectors
 from enterprises.filters import EnterpriseFilter
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, SamplingCategory, State
 from facilities import selectors as facility_selectors
-from govern import errors, roles
+from govern import clock, errors, roles
 from govern.decorators import manager_required, staff_required
+from govern.exports import Sheet, xlsx_response
 from govern.files import stored_file_response
 from govern.params import int_param
 from govern.views import form_action
@@ -23,8 +28,29 @@ from materials import selectors as material_selectors
 from monitoring import selectors as monitoring_selectors
 
 from . import selectors, services
-from .forms import AddendumForm, DrawForm, OrderForm, VisitRecordForm, VisitStartForm
-from .models import PlannedInspection, RandomDraw, RectificationOrder, VisitPhoto
+from .forms import (
+    AddendumForm,
+    ConflictForm,
+    DrawForm,
+    ItemForm,
+    OfficerForm,
+    OrderForm,
+    PublishForm,
+    RatioForm,
+    ReassignForm,
+    VisitRecordForm,
+    VisitStartForm,
+)
+from .models import (
+    Conflict,
+    InspectionItem,
+    Officer,
+    PlannedInspection,
+    PublicResult,
+    RandomDraw,
+    RectificationOrder,
+    VisitPhoto,
+)
 
 
 @staff_required
@@ -184,6 +210,8 @@ def _source_context(visit, user) -> dict:
     if not roles.is_staff_role(user):
         return {}
     return {
+        "permit": enterprise_selectors.current_permit(enterprise_id=visit.enterprise_id),
+        "today": clock.today(),
         "material_findings": material_selectors.open_findings(enterprise_id=visit.enterprise_id),
         "facilities": facility_selectors.facilities(user=user, enterprise=visit.enterprise),
     }
@@ -263,12 +291,20 @@ def photo_view(request, pk: int):
 @manager_required
 def draw_list_view(request):
     draws = RandomDraw.objects.select_related("created_by").order_by("-created_at")
-    return render(request, "inspections/draw_list.html", {"draws": draws})
+    return render(
+        request,
+        "inspections/draw_list.html",
+        {
+            "draws": draws,
+            "to_publish": selectors.results_to_publish()[:100],
+            "today": clock.today(),
+        },
+    )
 
 
 @manager_required
 def draw_create_view(request):
-    form = DrawForm(request.POST or None)
+    form = DrawForm(request.POST or None, initial={"due_date": clock.today() + timedelta(days=60)})
     if request.method == "POST" and form.is_valid():
         filters = form.filters()
         pool = EnterpriseFilter(filters, queryset=Enterprise.objects.all()).qs
@@ -276,10 +312,9 @@ def draw_create_view(request):
             draw = services.draw_create(
                 period=form.cleaned_data["period"],
                 pool_queryset=pool,
-                quotas=form.quotas(),
-                inspectors=form.cleaned_data["inspectors"],
+                items=form.cleaned_data["items"],
+                inspectors=form.cleaned_data["inspectors"] or None,
                 due_date=form.cleaned_data["due_date"],
-                seed=form.cleaned_data["seed"],
                 filters=filters,
                 by=request.user,
             )
@@ -287,27 +322,208 @@ def draw_create_view(request):
             errors.add_error_to_form(form, error)
         else:
             return redirect("inspections:draw", pk=draw.pk)
-    return render(request, "inspections/draw_form.html", {"form": form})
+    ratios = services.sampling_ratios()
+    return render(
+        request,
+        "inspections/draw_form.html",
+        {
+            "form": form,
+            "ratios": [(label, ratios.get(value, 0)) for value, label in SamplingCategory.choices],
+        },
+    )
 
 
 @manager_required
 def draw_detail_view(request, pk: int):
     draw = get_object_or_404(RandomDraw.objects.select_related("created_by"), pk=pk)
-    planned = draw.planned.select_related("enterprise", "enterprise__district").prefetch_related(
-        "inspectors"
+    reassign = None
+    if request.method == "POST":
+        reassign = ReassignForm(request.POST)
+        if reassign.is_valid():
+            planned = get_object_or_404(
+                PlannedInspection, pk=reassign.cleaned_data["planned"], draw=draw
+            )
+            try:
+                services.planned_reassign(
+                    planned=planned, inspectors=reassign.cleaned_data["inspectors"], by=request.user
+                )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(reassign, error)
+            else:
+                messages.success(request, _("Officers replaced."))
+                return redirect("inspections:draw", pk=draw.pk)
+    planned = (
+        draw.planned.select_related("enterprise", "enterprise__district", "public_result")
+        .prefetch_related("inspectors")
+        .order_by("enterprise__name")
     )
     stored = sorted(
         (p.enterprise_id, tuple(sorted(u.pk for u in p.inspectors.all()))) for p in planned
     )
     replayed = sorted((e, tuple(sorted(pair))) for e, pair in services.draw_replay(draw=draw))
-    pool_sizes = {tier: len(ids) for tier, ids in sorted(draw.pool.items())}
+    pool_sizes = {
+        str(SamplingCategory(c).label) if c in SamplingCategory.values else c: len(ids)
+        for c, ids in sorted(draw.pool.items())
+    }
+    quotas = {
+        str(SamplingCategory(c).label) if c in SamplingCategory.values else c: q
+        for c, q in sorted(draw.quotas.items())
+    }
     return render(
         request,
         "inspections/draw_detail.html",
         {
             "draw": draw,
             "planned": planned,
+            "items": list(draw.items.all()),
             "reproducible": stored == replayed,
+            "replaced": stored != replayed,
             "pool_sizes": pool_sizes,
+            "quotas": quotas,
+            "reassign": reassign,
+            "reassign_blank": ReassignForm(),
         },
+    )
+
+
+@manager_required
+def registers_view(request):
+    """一单两库: the items list, the enterprise register's ratios, the officer register and conflicts."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    ratios = services.sampling_ratios()
+    bound = {}
+    forms_ = {
+        "officer": OfficerForm(initial={"active": True}),
+        "conflict": ConflictForm(),
+        "item": ItemForm(),
+        "ratios": RatioForm(ratios=ratios),
+    }
+    if action in forms_:
+        form = (
+            RatioForm(request.POST, ratios=ratios)
+            if action == "ratios"
+            else type(forms_[action])(request.POST)
+        )
+        bound[action] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "officer":
+                    services.officer_save(by=request.user, **data)
+                elif action == "conflict":
+                    services.conflict_declare(by=request.user, **data)
+                elif action == "item":
+                    services.item_save(by=request.user, **data)
+                else:
+                    with transaction.atomic():
+                        for key, value in data.items():
+                            services.sampling_ratio_set(
+                                category=key.removeprefix("ratio_"), percent=value, by=request.user
+                            )
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("inspections:registers")
+    forms_.update(bound)
+    today = clock.today()
+    officers = Officer.objects.select_related("user").annotate(conflict_count=Count("conflicts"))
+    counts = dict(
+        Enterprise.objects.exclude(state=State.CLOSED)
+        .values_list("sampling_category")
+        .annotate(n=Count("pk"))
+        .values_list("sampling_category", "n")
+    )
+    return render(
+        request,
+        "inspections/registers.html",
+        {
+            "forms": forms_,
+            "officers": officers,
+            "conflicts": Conflict.objects.select_related("officer__user", "enterprise")[:200],
+            "items": InspectionItem.objects.all(),
+            "categories": [
+                (label, counts.get(value, 0), ratios.get(value, 0))
+                for value, label in SamplingCategory.choices
+            ],
+            "today": today,
+        },
+    )
+
+
+@manager_required
+def results_view(request):
+    """Results of random inspections to publish, and publishing one."""
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = get_object_or_404(PublicResult, pk=form.cleaned_data["result"])
+        try:
+            services.result_publish(
+                result=result, summary=form.cleaned_data["summary"], by=request.user
+            )
+        except errors.ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Published."))
+            return redirect("inspections:results")
+    return render(
+        request,
+        "inspections/results.html",
+        {
+            "to_publish": selectors.results_to_publish()[:200],
+            "failed": form if request.method == "POST" else None,
+            "published": selectors.public_results()[:50],
+            "today": clock.today(),
+        },
+    )
+
+
+PUBLIC_COLUMNS = (
+    ("enterprise", "企业名称"),
+    ("uscc", "统一社会信用代码"),
+    ("district", "所在区县"),
+    ("period", "抽查批次"),
+    ("items", "抽查事项"),
+    ("inspected_on", "检查日期"),
+    ("outcome", "检查结果"),
+    ("summary", "说明"),
+    ("published_on", "公示日期"),
+)
+
+
+def _public_row(result) -> dict:
+    return {
+        "enterprise": result.enterprise.name,
+        "uscc": result.enterprise.uscc,
+        "district": result.enterprise.district.name,
+        "period": result.planned.draw.period if result.planned.draw_id else "",
+        "items": "；".join(i.name for i in result.planned.draw.items.all())
+        if result.planned.draw_id
+        else "",
+        "inspected_on": result.inspected_on.isoformat(),
+        "outcome": result.get_outcome_display(),
+        "summary": result.summary,
+        "published_on": timezone.localtime(result.published_at).date().isoformat(),
+    }
+
+
+def public_results_view(request):
+    """Public, no login: the published results of random inspections (双随机、一公开), and a CSV."""
+    q = (request.GET.get("q") or "")[:50]
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=2100)
+    results = selectors.public_results(q=q, year=year)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [row[key] for key, _label in PUBLIC_COLUMNS]
+            for row in map(_public_row, results.iterator(chunk_size=500))
+        )
+        return xlsx_response(
+            "random-inspections.xlsx",
+            [Sheet("双随机抽查结果", [label for _key, label in PUBLIC_COLUMNS], rows)],
+        )
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/public_results.html",
+        {"page": page, "rows": [_public_row(r) for r in page], "q": q, "year": year or ""},
     )

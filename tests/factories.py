@@ -178,3 +178,40 @@ def ledger_row(enterprise, *, by=None, month=None, **data):
         "quantity_kg": Decimal("1000"),
     } | data
     return material_services.ledger_entry_add(enterprise=enterprise, data=row, by=account)
+
+
+_certificates = iter(range(1, 10**6))
+
+
+def officer(user, *, valid_days: int = 365):
+    """Put a staff account in the officer register with a valid enforcement certificate."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspections.models import Officer
+
+    return Officer.objects.update_or_create(
+        user=user,
+        defaults={
+            "certificate_no": f"FJ-{next(_certificates):06d}",
+            "certificate_valid_until": timezone.localdate() + timedelta(days=valid_days),
+            "active": True,
+        },
+    )[0]
+
+
+def ratios(**percent):
+    """Set the register's share per quarter of each category (the others 0)."""
+    from inspections.models import SamplingRatio
+
+    for category in ("key", "special", "general"):
+        SamplingRatio.objects.update_or_create(
+            category=category, defaults={"percent_per_quarter": percent.get(category, 0)}
+        )
+
+
+def items():
+    from inspections.models import InspectionItem
+
+    return list(InspectionItem.objects.filter(active=True)[:2])

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "facilities",
     "inspections",
     "evidence",
+    "enforcement",
     "notices",
     "deadlines",
     "dossier",
@@ -245,6 +246,10 @@ GOVERN_HJ212_MAX_AGE_DAYS = int(os.environ.get("GOVERN_HJ212_MAX_AGE_DAYS", "400
 GOVERN_HJ212_MAX_AHEAD_HOURS = 24
 GOVERN_MONITORING_SILENT_HOURS = int(os.environ.get("GOVERN_MONITORING_SILENT_HOURS", "3"))
 GOVERN_ALERT_INSPECTION_WORKING_DAYS = 3
+# 双随机、一公开: a random inspection's result is published within this many working days of the visit
+# (《企业信息公示暂行条例》第六条 asks for information the authorities produce about an enterprise to be
+# published within 20 working days; the bureau may shorten it).
+GOVERN_RANDOM_PUBLISH_WORKING_DAYS = int(os.environ.get("GOVERN_RANDOM_PUBLISH_WORKING_DAYS", "20"))
 # Hourly values computed from minute data (loggers that send minute data only): an hour is rolled up
 # this long after it ends, and is valid with at least this many valid minutes (HJ 75-2017, as we read
 # it; see monitoring.services.hourly_rollup).
@@ -324,6 +329,8 @@ GOVERN_NOTICE_PREFIXES = {
     "closure": "泉环VOC停",
     "inspection_record": "泉环VOC查",
     "emergency": "泉环VOC应急",
+    "penalty_advance": "泉环罚告",
+    "penalty_decision": "泉环罚",
 }
 # Heavy-pollution warnings (emergency/rules.py): the share of a district's emissions each level's lists
 # must cut (环办大气函〔2019〕648号: 10 / 20 / 30 %), the usual notice before a warning starts, how often an

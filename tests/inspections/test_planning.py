@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from enterprises.models import Enterprise, State, TierPolicy
-from govern.errors import InvalidInput, PermissionDenied
 from inspections import selectors, services
-from inspections.models import PlannedInspection, SiteVisit
+from inspections.models import SiteVisit
 from tests import factories
 from tests.inspections.conftest import answer_all
 
@@ -78,110 +77,17 @@ def test_changing_the_policy_interval_moves_the_due_date(inspector, manager):
     assert enterprise.pk in due_ids(inspector, within_days=0)
 
 
-def make_pool(tier_counts):
-    for tier, count in tier_counts.items():
-        for _ in range(count):
-            factories.EnterpriseFactory(state=State.GRADED if tier else State.REGISTERED, tier=tier)
-
-
-@pytest.mark.django_db
-def test_random_draw_takes_each_tier_quota_and_pairs_two_inspectors(manager):
-    make_pool({"A": 20, "C": 8, "": 3})
-    team = [factories.inspector_user() for _ in range(4)]
-    draw = services.draw_create(
-        period="2026-Q4",
-        pool_queryset=Enterprise.objects.all(),
-        quotas={"A": 5, "C": 25, "-": 0},
-        inspectors=team,
-        due_date=timezone.localdate() + timedelta(days=30),
-        seed=42,
-        by=manager,
-    )
-    planned = list(draw.planned.select_related("enterprise").prefetch_related("inspectors"))
-    by_tier = {}
-    for p in planned:
-        by_tier[p.enterprise.tier] = by_tier.get(p.enterprise.tier, 0) + 1
-        pair = list(p.inspectors.all())
-        assert len(pair) == 2 and len(set(pair)) == 2 and set(pair) <= set(team)
-        assert p.reason == PlannedInspection.Reason.RANDOM
-    assert by_tier == {"A": 1, "C": 2}  # 5 % of 20, 25 % of 8; none of the ungraded
-
-
-@pytest.mark.django_db
-def test_random_draw_is_reproducible_from_its_seed(manager):
-    make_pool({"A": 15, "B": 15, "C": 15})
-    team = [factories.inspector_user() for _ in range(5)]
-    kwargs = {
-        "period": "2026-Q4",
-        "quotas": {"A": 20, "B": 20, "C": 20},
-        "inspectors": team,
-        "due_date": timezone.localdate() + timedelta(days=30),
-        "by": manager,
-    }
-    first = services.draw_create(pool_queryset=Enterprise.objects.all(), seed=20261125, **kwargs)
-    again = services.draw_create(pool_queryset=Enterprise.objects.all(), seed=20261125, **kwargs)
-    other = services.draw_create(pool_queryset=Enterprise.objects.all(), seed=7, **kwargs)
-
-    def picks(draw):
-        return sorted(
-            (p.enterprise_id, tuple(sorted(u.pk for u in p.inspectors.all())))
-            for p in draw.planned.all()
-        )
-
-    assert picks(first) == picks(again) != picks(other)
-    assert sorted(
-        (e, tuple(sorted(pair))) for e, pair in services.draw_replay(draw=first)
-    ) == picks(first)
-    # The pool is recorded, so a replay after the registry changes still gives the same list.
-    factories.EnterpriseFactory(state=State.GRADED, tier="A")
-    first.refresh_from_db()
-    assert sorted(
-        (e, tuple(sorted(pair))) for e, pair in services.draw_replay(draw=first)
-    ) == picks(first)
-
-
-@pytest.mark.django_db
-def test_random_draw_refuses_bad_input(manager, inspector):
-    due = timezone.localdate() + timedelta(days=10)
-    with pytest.raises(InvalidInput):
-        services.draw_create(
-            period="Q",
-            pool_queryset=Enterprise.objects.all(),
-            quotas={"A": 5},
-            inspectors=[inspector],
-            due_date=due,
-            by=manager,
-        )
-    with pytest.raises(InvalidInput):
-        services.draw_create(
-            period="Q",
-            pool_queryset=Enterprise.objects.all(),
-            quotas={"A": 150},
-            inspectors=[inspector, manager],
-            due_date=due,
-            by=manager,
-        )
-    with pytest.raises(PermissionDenied):
-        services.draw_create(
-            period="Q",
-            pool_queryset=Enterprise.objects.all(),
-            quotas={"A": 5},
-            inspectors=[inspector, manager],
-            due_date=due,
-            by=inspector,
-        )
-
-
 @pytest.mark.django_db
 def test_planned_inspection_shows_on_the_inspectors_list_until_done(manager, inspector, partner):
     enterprise = factories.EnterpriseFactory(state=State.GRADED, tier="C")
+    factories.officer(inspector), factories.officer(partner)
+    factories.ratios(general=100)
     draw = services.draw_create(
         period="Q",
         pool_queryset=Enterprise.objects.all(),
-        quotas={"C": 100},
+        items=factories.items(),
         inspectors=[inspector, partner],
         due_date=timezone.localdate(),
-        seed=1,
         by=manager,
     )
     planned = draw.planned.get()

@@ -157,23 +157,22 @@ def test_enterprise_user_sees_its_submitted_visits_but_not_drafts(client, visit,
 def test_manager_draws_through_the_form(client, manager, inspector, partner):
     for _ in range(6):
         factories.EnterpriseFactory(state=State.GRADED, tier="C")
+    factories.officer(inspector), factories.officer(partner)
+    factories.ratios(general=50)
     client.force_login(manager)
     data = {
         "period": "2026-Q4",
-        "inspectors": [inspector.pk, partner.pk],
-        "seed": 99,
+        "items": [i.pk for i in factories.items()],
+        "seed": 99,  # ignored: the server makes the seed
         "due_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "quota_A": 5,
-        "quota_B": 10,
-        "quota_C": 50,
-        "quota_D": 25,
-        "quota_-": 5,
     }
     response = client.post(reverse("inspections:draw-create"), data)
     assert response.status_code == 302
+    draw = RandomDraw.objects.get()
+    assert draw.seed != 99
     page = client.get(response["Location"]).content.decode()
-    assert ">99<" in page and 'class="badge ok"' in page  # the seed, and the replay matches
-    assert RandomDraw.objects.get().planned.count() == 3  # 50 % of 6 C-tier enterprises
+    assert f">{draw.seed}<" in page and 'class="badge ok"' in page  # the replay matches
+    assert draw.planned.count() == 3  # 50 % of 6 general enterprises
 
 
 @pytest.mark.django_db
