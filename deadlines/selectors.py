@@ -9,8 +9,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.models import OPEN_STAGES, PenaltyCase, Seizure
 from enterprises.models import (
+    NON_TERMINAL_STATES,
     ClosureRecord,
+    DischargePermit,
     Enterprise,
     RelocationMilestone,
     RemediationTask,
@@ -19,7 +22,7 @@ from evidence.models import EvidenceSubmission
 from facilities.models import TreatmentFacility
 from govern import clock, roles
 from govern.workdays import add_working_days, working_days_between
-from inspections.models import RectificationOrder
+from inspections.models import PublicResult, RectificationOrder
 
 KINDS = {
     "order": _("rectification order"),
@@ -28,6 +31,10 @@ KINDS = {
     "closure": _("closure shutdown"),
     "review": _("evidence review"),
     "carbon": _("activated-carbon replacement"),
+    "case": _("penalty case"),
+    "seizure": _("sealing or seizure"),
+    "permit": _("discharge permit renewal"),
+    "publication": _("random-inspection result publication"),
 }
 DUE_FIELD = {
     "order": "deadline",
@@ -36,6 +43,10 @@ DUE_FIELD = {
     "closure": "deadline",
     "review": "review_due",
     "carbon": "replacement_due",
+    "case": "due_on",
+    "seizure": "ends_on",
+    "permit": "renewal_due",
+    "publication": "publish_due",
 }
 PORTAL = "/portal/"
 ENTERPRISE_PATH = {
@@ -45,6 +56,10 @@ ENTERPRISE_PATH = {
     "closure": "enterprise",
     "review": "enterprise",
     "carbon": "enterprise",
+    "case": "enterprise",
+    "seizure": "case__enterprise",
+    "permit": "enterprise",
+    "publication": "enterprise",
 }
 
 # Who sees an item: every member of a consolidated cluster sees the milestones they share.
@@ -76,6 +91,20 @@ def all_open_querysets() -> dict[str, QuerySet]:
         ).select_related("enterprise__district", "task", "order"),
         # Activated carbon in service: the next replacement, T days after the latest one.
         "carbon": TreatmentFacility.objects.carbon_due().select_related("enterprise__district"),
+        # Penalty cases: the bureau's next legal deadline (decision, service, payment).
+        "case": PenaltyCase.objects.filter(
+            due_on__isnull=False, stage__in=OPEN_STAGES
+        ).select_related("enterprise__district"),
+        "seizure": Seizure.objects.filter(released_on__isnull=True).select_related(
+            "case__enterprise__district"
+        ),
+        # The current permit of each enterprise: renewal applied for 60 days before it expires.
+        "permit": DischargePermit.objects.filter(
+            renewed_by__isnull=True, enterprise__state__in=NON_TERMINAL_STATES
+        ).select_related("enterprise__district"),
+        "publication": PublicResult.objects.filter(published_at__isnull=True).select_related(
+            "enterprise__district"
+        ),
     }
 
 
@@ -182,6 +211,66 @@ def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
                     reverse("facilities:detail", args=[obj.pk]) if for_staff else PORTAL,
                 )
             )
+        elif kind == "case":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.enterprise,
+                    f"{obj.number} · {obj.due_what}",
+                    obj.due_on,
+                    str(_("case officers")),
+                    obj.get_stage_display(),
+                    reverse("enforcement:case", args=[obj.pk]) if for_staff else PORTAL,
+                )
+            )
+        elif kind == "seizure":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.case.enterprise,
+                    f"{obj.case.number} · {obj.get_kind_display()}",
+                    obj.ends_on,
+                    str(_("case officers")),
+                    str(_("open")),
+                    reverse("enforcement:case", args=[obj.case_id]) if for_staff else PORTAL,
+                )
+            )
+        elif kind == "permit":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.enterprise,
+                    str(
+                        _("Apply to renew permit %(number)s (expires %(day)s)")
+                        % {"number": obj.number, "day": obj.valid_until.isoformat()}
+                    ),
+                    obj.renewal_due,
+                    obj.enterprise.contact_name or obj.enterprise.legal_representative,
+                    str(_("open")),
+                    reverse("dossier:detail", args=[obj.enterprise_id]) + "#permits"
+                    if for_staff
+                    else PORTAL,
+                )
+            )
+        elif kind == "publication":
+            items.append(
+                DeadlineItem(
+                    kind,
+                    obj.pk,
+                    obj.enterprise,
+                    str(
+                        _("Publish the random inspection of %(day)s")
+                        % {"day": obj.inspected_on.isoformat()}
+                    ),
+                    obj.publish_due,
+                    str(_("managers")),
+                    str(_("open")),
+                    reverse("inspections:results") if for_staff else PORTAL,
+                )
+            )
         else:
             target = obj.task.description if obj.task_id else obj.order.requirement
             items.append(
@@ -206,7 +295,20 @@ def _items(kind: str, qs, *, for_staff: bool = True) -> list[DeadlineItem]:
 COUNT_CAP = 10_000  # per kind: beyond this the list says "10000+"
 KIND_ORDER = {
     kind: index
-    for index, kind in enumerate(("carbon", "closure", "milestone", "order", "review", "task"))
+    for index, kind in enumerate(
+        (
+            "carbon",
+            "case",
+            "closure",
+            "milestone",
+            "order",
+            "permit",
+            "publication",
+            "review",
+            "seizure",
+            "task",
+        )
+    )
 }
 
 

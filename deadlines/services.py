@@ -34,6 +34,7 @@ ENTERPRISE_KINDS = (
     "milestone",
     "closure",
     "carbon",
+    "permit",
 )  # the enterprise acts on these
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,10 @@ def due_items(
             "closure": [],
             "review": ["version", "task__description", "order__requirement"],
             "carbon": ["name"],
+            "case": ["number", "due_what"],
+            "seizure": ["case__number", "kind", "case_id"],
+            "permit": ["number", "valid_until"],
+            "publication": ["inspected_on"],
         }[kind]
         for row in qs.values_list(*fields, *extra).iterator(chunk_size=5000):
             pk, enterprise_id, name, due, *rest = row
@@ -146,6 +151,24 @@ def _title_and_url(kind: str, pk: int, enterprise_id: int, rest: list) -> tuple[
         return (
             _("Replace the activated carbon: %(name)s") % {"name": rest[0]},
             reverse("facilities:detail", args=[pk]),
+        )
+    if kind == "case":
+        return f"{rest[0]} · {rest[1]}", reverse("enforcement:case", args=[pk])
+    if kind == "seizure":
+        return (
+            f"{rest[0]} · {_('sealing or seizure ends')}",
+            reverse("enforcement:case", args=[rest[2]]),
+        )
+    if kind == "permit":
+        return (
+            _("Apply to renew permit %(number)s (expires %(day)s)")
+            % {"number": rest[0], "day": rest[1].isoformat()},
+            f"{reverse('dossier:detail', args=[enterprise_id])}#permits",
+        )
+    if kind == "publication":
+        return (
+            _("Publish the random inspection of %(day)s") % {"day": rest[0].isoformat()},
+            reverse("inspections:results"),
         )
     version, task_text, order_text = rest
     return f"v{version} · {task_text or order_text}", reverse("evidence:reviews")

@@ -18,11 +18,13 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("portal/", include("portal.urls")),
     path("evidence/", include("evidence.urls")),
+    path("enforcement/", include("enforcement.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notices/", include("notices.urls")),
     path("api/", include(("api.urls", "api"), namespace="api")),
     path("", include("deadlines.urls")),
     path("verify/", include("notices.public_urls")),
+    path("public/random-inspections/", include("inspections.public_urls")),
     path("health/", health.health_view, name="health"),
     # Browsers ask for /favicon.ico on pages that name none (the API docs, files opened directly).
     path("favicon.ico", views.favicon),

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from emergency.models import Instruction, Warning
+from enforcement.models import PenaltyCase
 from enterprises.models import (
     ClosureRecord,
     District,
@@ -24,6 +25,8 @@ class NoticeKind(models.TextChoices):
     CLOSURE = "closure", _("closure notice")
     INSPECTION_RECORD = "inspection_record", _("site inspection record")
     EMERGENCY = "emergency", _("heavy-pollution warning instruction")
+    PENALTY_ADVANCE = "penalty_advance", _("advance notice of an administrative penalty")
+    PENALTY_DECISION = "penalty_decision", _("administrative penalty decision")
 
 
 class NoticeSequence(models.Model):
@@ -104,6 +107,9 @@ class Notice(StoredFileBase):
     )
     instruction = models.ForeignKey(
         Instruction, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    case = models.ForeignKey(
+        PenaltyCase, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     supersedes = models.OneToOneField(

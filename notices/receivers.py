@@ -6,6 +6,8 @@
 | enterprises.RelocationOrdered  | relocation notice (in the transaction)                          |
 | enterprises.EnterpriseClosed   | closure notice with the shutdown deadline (in the transaction)  |
 | emergency.InstructionsIssued   | the warning instructions' notices, numbered as one batch (in the transaction) |
+| enforcement.AdvanceNoticeServed | advance notice of the intended penalty (in the transaction)    |
+| enforcement.PenaltyDecided     | penalty decision (in the transaction)                           |
 | notices.NoticeIssued           | render the PDF, unless the notice belongs to a batch (after commit) |
 | notices.NoticeBatchIssued      | render the batch in one worker process (after commit)           |
 
@@ -13,6 +15,8 @@ Notices are numbered inside the publishing transaction, so a rolled-back step re
 """
 
 from emergency.events import InstructionsIssued
+from enforcement.events import AdvanceNoticeServed, PenaltyDecided
+from enforcement.models import PenaltyCase
 from enterprises.events import EnterpriseClosed, RelocationOrdered
 from enterprises.models import ClosureRecord, Enterprise, RelocationProject
 from govern.events import Event, subscribe
@@ -65,6 +69,21 @@ def issue_instruction_notices(event: InstructionsIssued) -> None:
     instruction_notices_issue(
         warning_id=event.warning_id, instruction_ids=event.instruction_ids, by=_actor(event)
     )
+
+
+def _case_notice(case_id: int, kind: str, event: Event) -> None:
+    case = PenaltyCase.objects.select_related("enterprise").get(pk=case_id)
+    notice_issue(kind=kind, enterprise=case.enterprise, case=case, by=_actor(event))
+
+
+@subscribe(AdvanceNoticeServed, in_transaction=True)
+def issue_advance_notice(event: AdvanceNoticeServed) -> None:
+    _case_notice(event.case_id, NoticeKind.PENALTY_ADVANCE, event)
+
+
+@subscribe(PenaltyDecided, in_transaction=True)
+def issue_decision_notice(event: PenaltyDecided) -> None:
+    _case_notice(event.case_id, NoticeKind.PENALTY_DECISION, event)
 
 
 @subscribe(NoticeIssued)

@@ -23,6 +23,8 @@ TITLES = {
     NoticeKind.CLOSURE: "关停通知书",
     NoticeKind.INSPECTION_RECORD: "现场检查笔录",
     NoticeKind.EMERGENCY: "重污染天气应急减排告知书",
+    NoticeKind.PENALTY_ADVANCE: "行政处罚事先告知书",
+    NoticeKind.PENALTY_DECISION: "行政处罚决定书",
 }
 
 
@@ -104,6 +106,27 @@ def _emergency(notice: Notice) -> dict:
     }
 
 
+def _yuan(value) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def _penalty(notice: Notice) -> dict:
+    case = notice.case
+    return {
+        "case": case,
+        "fine": _yuan(
+            case.fine if notice.kind == NoticeKind.PENALTY_DECISION else case.proposed_fine
+        ),
+        "statement_due": chinese_date(case.statement_due),
+        "served_on": chinese_date(case.notice_served_on),
+        "decided_on": chinese_date(case.decided_on),
+        "visit_on": chinese_date(timezone.localtime(case.visit.started_at).date())
+        if case.visit_id
+        else "",
+        "officers": [o for o in case.officers.select_related("user") if o.recused_at is None],
+    }
+
+
 # Notices set in the regular weight only (issued by the thousand: one font to load and subset).
 REGULAR_ONLY = {NoticeKind.EMERGENCY}
 
@@ -114,11 +137,20 @@ CONTEXTS = {
     NoticeKind.RELOCATION: _relocation,
     NoticeKind.CLOSURE: _closure,
     NoticeKind.EMERGENCY: _emergency,
+    NoticeKind.PENALTY_ADVANCE: _penalty,
+    NoticeKind.PENALTY_DECISION: _penalty,
 }
 
 
 def notice_deadline(
-    *, kind: str, assessment=None, visit=None, relocation=None, closure=None, today: date
+    *,
+    kind: str,
+    assessment=None,
+    visit=None,
+    relocation=None,
+    closure=None,
+    case=None,
+    today: date,
 ) -> date | None:
     """The deadline a notice states, fixed when it is issued."""
     if kind == NoticeKind.GRADING:
@@ -133,6 +165,8 @@ def notice_deadline(
         )
     if kind == NoticeKind.CLOSURE:
         return closure.deadline
+    if kind == NoticeKind.PENALTY_ADVANCE:
+        return case.statement_due
     return None
 
 

@@ -133,13 +133,14 @@ def test_order_accepted_by_a_follow_up_tells_the_enterprise(graded, owner, inspe
 @pytest.mark.django_db
 def test_a_random_draw_tells_each_drawn_inspector_once(manager, inspector, partner, graded):
     factories.EnterpriseFactory(state=State.GRADED, tier="B")
+    factories.officer(inspector), factories.officer(partner)
+    factories.ratios(general=100)
     inspection_services.draw_create(
         period="2026-Q4",
         pool_queryset=graded.__class__.objects.all(),
-        quotas={"B": 100},
+        items=factories.items(),
         inspectors=[inspector, partner],
         due_date=clock.today() + timedelta(days=30),
-        seed=7,
         by=manager,
     )
     assert told(inspector) == ["planned"] and told(partner) == ["planned"]
