@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from enterprises.models import Enterprise, State
 from govern import clock
 from inspections import services
-from inspections.models import ChecklistResult, SiteVisit
+from inspections.models import ChecklistResult, InspectionItem, SiteVisit
 
 FINDINGS = [
     ("活性炭更换记录缺失，现场活性炭已饱和", "立即更换活性炭，建立更换台账并留存危废转移联单"),
@@ -36,7 +36,19 @@ def demo_photo(rng: random.Random) -> SimpleUploadedFile:
     return SimpleUploadedFile("现场照片.jpg", buffer.getvalue())
 
 
-def _visit(enterprise, lead, partner, started, rng, *, problems: int, follow_up=False, verify=()):
+def _visit(
+    enterprise,
+    lead,
+    partner,
+    started,
+    rng,
+    *,
+    problems: int,
+    follow_up=False,
+    verify=(),
+    planned=None,
+    serious=False,
+):
     """A whole visit, recorded and submitted on the day it happened (the domain clock is set to it)."""
     with clock.at(started):
         return _record_visit(
@@ -48,16 +60,21 @@ def _visit(enterprise, lead, partner, started, rng, *, problems: int, follow_up=
             problems=problems,
             follow_up=follow_up,
             verify=verify,
+            planned=planned,
+            serious=serious,
         )
 
 
-def _record_visit(enterprise, lead, partner, started, rng, *, problems, follow_up, verify):
+def _record_visit(
+    enterprise, lead, partner, started, rng, *, problems, follow_up, verify, planned, serious
+):
     visit = services.visit_start(
         enterprise=enterprise,
         inspectors=[partner],
         by=lead,
         started_at=started,
         is_follow_up=follow_up,
+        planned=planned,
     )
     results = list(visit.results.select_related("item"))
     failed = rng.sample(results, min(problems, len(results)))
@@ -77,13 +94,14 @@ def _record_visit(enterprise, lead, partner, started, rng, *, problems, follow_u
             by=lead,
         )
     conclusion = SiteVisit.Conclusion.ISSUES if failed else SiteVisit.Conclusion.COMPLIANT
+    text = "现场检查情况已向企业负责人告知。"
+    if serious:
+        conclusion = SiteVisit.Conclusion.SERIOUS
+        text = (
+            "VOCs治理设施未运行，喷涂废气未经处理直接排放，涉嫌违反《大气污染防治法》第四十五条。"
+        )
     clock_end = started + timedelta(hours=2)
-    services.visit_record(
-        visit=visit,
-        conclusion=conclusion,
-        conclusion_text="现场检查情况已向企业负责人告知。",
-        by=lead,
-    )
+    services.visit_record(visit=visit, conclusion=conclusion, conclusion_text=text, by=lead)
     with clock.at(clock_end):
         return services.visit_submit(visit=visit, verified_orders=verify, by=lead)
 
@@ -129,12 +147,8 @@ def create_demo_inspections(*, rng: random.Random, users: dict) -> None:
     services.draw_create(
         period=f"{today.year}-Q{quarter}",
         pool_queryset=Enterprise.objects.all(),
-        quotas={"A": 5, "B": 10, "C": 25, "D": 25, "-": 5},
-        inspectors=[
-            users[name] for name in ("inspector", "inspector2", "inspector3", "inspector4")
-        ],
+        items=InspectionItem.objects.filter(active=True),
         due_date=today + timedelta(days=30),
-        seed=rng.randint(1, 10**9),
         by=manager,
     )
     draft_target = next((e for e in active if e not in visited), None)

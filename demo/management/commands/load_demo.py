@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from deadlines.services import run_daily
 from demo.emergency import create_demo_emergency
+from demo.enforcement import create_demo_enforcement, create_demo_registers
 from demo.evidence import create_demo_portal
 from demo.inspections import create_demo_inspections
 from demo.materials import create_demo_materials
@@ -248,6 +249,8 @@ class Command(BaseCommand):
                 users = self.create_users()
                 rng = random.Random(seed)
                 self.create_enterprises(rng=rng, count=count, users=users)
+                self.progress("officers, categories and discharge permits")
+                create_demo_registers(rng=rng, users=users)
                 self.progress("inspections, evidence and notices")
                 create_demo_inspections(rng=rng, users=users)
                 create_demo_portal(rng=rng, users=users)
@@ -257,6 +260,8 @@ class Command(BaseCommand):
                 create_demo_materials(rng=rng, users=users)
                 self.progress("performance grades, emergency lists and a past warning")
                 create_demo_emergency(rng=rng, users=users)
+                self.progress("random inspections of last quarter and penalty cases")
+                create_demo_enforcement(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.create_cluster(rng=rng, users=users)
                 self.issue_grading_notices(users=users)
