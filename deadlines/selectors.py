@@ -48,6 +48,8 @@ DUE_FIELD = {
     "permit": "renewal_due",
     "publication": "publish_due",
 }
+# The bureau's own deadlines: an enterprise account neither has nor sees these kinds.
+STAFF_ONLY_KINDS = ("case", "seizure", "publication")
 PORTAL = "/portal/"
 ENTERPRISE_PATH = {
     "order": "enterprise",
@@ -108,11 +110,20 @@ def all_open_querysets() -> dict[str, QuerySet]:
     }
 
 
+def kinds_for(user) -> dict:
+    """The kinds of deadline the user may list (an enterprise account: its own obligations)."""
+    if roles.is_staff_role(user):
+        return dict(KINDS)
+    return {k: v for k, v in KINDS.items() if k not in STAFF_ONLY_KINDS}
+
+
 def open_querysets(*, user) -> dict[str, QuerySet]:
     """Open items per kind, of the enterprises the user may see."""
+    allowed = kinds_for(user)
     return {
         kind: roles.scope_to_user(qs, user, enterprise_field=SCOPE_PATH[kind])
         for kind, qs in all_open_querysets().items()
+        if kind in allowed
     }
 
 

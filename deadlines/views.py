@@ -21,7 +21,8 @@ from . import selectors
 
 @login_required
 def deadline_list_view(request):
-    kind = request.GET.get("kind") if request.GET.get("kind") in selectors.KINDS else None
+    kinds = selectors.kinds_for(request.user)
+    kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
     state = request.GET.get("state") if request.GET.get("state") in ("overdue", "soon") else None
     district = int_param(request.GET.get("district"))
     today = timezone.localdate()
@@ -66,7 +67,7 @@ def deadline_list_view(request):
         "deadlines/list.html",
         {
             "page": page,
-            "kinds": selectors.KINDS.items(),
+            "kinds": kinds.items(),
             "kind": kind,
             "state": state,
             "district": district,

@@ -18,7 +18,7 @@ from inspections.models import InspectionItem, PublicResult
 
 from .inspections import _visit
 
-STAFF = ("manager", "inspector", "inspector2", "inspector3", "inspector4")
+STAFF = ("inspector", "inspector2", "inspector3", "inspector4")  # the manager decides, not drawn
 PUBLIC_SUMMARIES = {
     "compliant": "抽查事项未发现问题。",
     "issues": "发现VOCs无组织排放控制不到位等问题，已责令限期整改。",

@@ -25,7 +25,7 @@ class Stage(models.TextChoices):
     DECIDED = "decided", _("decided")
     SERVED = "served", _("decision served")
     EXECUTED = "executed", _("executed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", _("case closed")
     DROPPED = "dropped", _("dropped")
 
 

@@ -382,6 +382,7 @@ def draw_detail_view(request, pk: int):
             "quotas": quotas,
             "reassign": reassign,
             "reassign_blank": ReassignForm(),
+            "today": clock.today(),
         },
     )
 
