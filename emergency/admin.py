@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
+from govern.admin import ReadOnlyAdmin
+
 from .models import Instruction, OzoneCampaign, ReductionList, SpotCheckDraw, Warning
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ReductionList)
-class ReductionListAdmin(ReadOnly):
+class ReductionListAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "version", "status", "submitted_at", "reviewed_at")
     list_filter = ("status",)
     search_fields = ("enterprise__name",)
@@ -25,13 +16,13 @@ class ReductionListAdmin(ReadOnly):
 
 
 @admin.register(Warning)
-class WarningAdmin(ReadOnly):
+class WarningAdmin(ReadOnlyAdmin):
     list_display = ("level", "starts_at", "ends_at", "lifted_at", "declared_by")
     list_select_related = ("declared_by",)
 
 
 @admin.register(Instruction)
-class InstructionAdmin(ReadOnly):
+class InstructionAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "warning", "level", "confirmed_at", "chases", "replaced_at")
     list_filter = ("level",)
     search_fields = ("enterprise__name",)
@@ -39,11 +30,11 @@ class InstructionAdmin(ReadOnly):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(ReadOnly):
+class SpotCheckDrawAdmin(ReadOnlyAdmin):
     list_display = ("warning", "seed", "count", "drawn_by", "drawn_at")
     list_select_related = ("warning", "drawn_by")
 
 
 @admin.register(OzoneCampaign)
-class OzoneCampaignAdmin(ReadOnly):
+class OzoneCampaignAdmin(ReadOnlyAdmin):
     list_display = ("name", "starts_on", "ends_on", "restricted_from", "restricted_to")

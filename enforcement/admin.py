@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
+from govern.admin import ReadOnlyAdmin
+
 from .models import CaseOfficer, CaseStep, DailyPenalty, PenaltyCase, Seizure
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PenaltyCase)
-class PenaltyCaseAdmin(ReadOnly):
+class PenaltyCaseAdmin(ReadOnlyAdmin):
     list_display = ("number", "enterprise", "stage", "opened_on", "due_on", "fine")
     list_filter = ("stage",)
     search_fields = ("number", "enterprise__name")
@@ -25,4 +16,4 @@ class PenaltyCaseAdmin(ReadOnly):
 
 
 for model in (CaseOfficer, CaseStep, DailyPenalty, Seizure):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

@@ -281,6 +281,17 @@ def _bound(name: str, data, case):
     return form_class(data, prefix=prefix)
 
 
+def _row_forms(bound, action: str, key: str, rows, form_class, initial: dict) -> dict:
+    """One form per row (a seizure, a daily penalty): the refused one as typed, the others blank."""
+    found = {}
+    for row in rows:
+        if bound and bound[0] == action and str(bound[1].data.get(key)) == str(row.pk):
+            found[row.pk] = bound[1]
+        else:
+            found[row.pk] = form_class(initial={key: row.pk, **initial})
+    return found
+
+
 @staff_required
 def case_view(request, pk: int):
     case = selectors.case_get(pk=pk)
@@ -312,6 +323,7 @@ def case_view(request, pk: int):
     # Forms of rows (a seizure, a daily penalty) carry the row's id.
     seizures = list(case.seizures.order_by("-started_on"))
     penalties = list(case.daily_penalties.prefetch_related("reinspections"))
+    open_seizures = [s for s in seizures if not s.released_on]
     return render(
         request,
         "enforcement/case_detail.html",
@@ -324,46 +336,30 @@ def case_view(request, pk: int):
             "officers": list(case.officers.select_related("user")),
             "steps": list(case.steps.select_related("by")),
             "evidence": selectors.case_evidence(case=case),
-            "notices": list(case.notices.order_by("issued_at")) if hasattr(case, "notices") else [],
+            "notices": list(case.notices.order_by("issued_at")),
             "forms": step_forms,
             "failed_action": bound[0] if bound else None,
             "seizures": seizures,
             "penalties": penalties,
-            "seizure_extend_forms": {
-                s.pk: (
-                    step_forms["seizure_extend"]
-                    if bound
-                    and bound[0] == "seizure_extend"
-                    and str(bound[1].data.get("seizure")) == str(s.pk)
-                    else forms.SeizureExtendForm(initial={"seizure": s.pk})
-                )
-                for s in seizures
-                if not s.released_on
-            }
-            if "seizure_extend" in step_forms or seizures
-            else {},
-            "seizure_release_forms": {
-                s.pk: (
-                    step_forms["seizure_release"]
-                    if bound
-                    and bound[0] == "seizure_release"
-                    and str(bound[1].data.get("seizure")) == str(s.pk)
-                    else forms.SeizureReleaseForm(initial={"seizure": s.pk, "released_on": today})
-                )
-                for s in seizures
-                if not s.released_on
-            },
-            "reinspect_forms": {
-                p.pk: (
-                    step_forms["reinspect"]
-                    if bound
-                    and bound[0] == "reinspect"
-                    and str(bound[1].data.get("penalty")) == str(p.pk)
-                    else forms.ReinspectionForm(initial={"penalty": p.pk, "checked_on": today})
-                )
-                for p in penalties
-                if not p.corrected_on
-            },
+            "seizure_extend_forms": _row_forms(
+                bound, "seizure_extend", "seizure", open_seizures, forms.SeizureExtendForm, {}
+            ),
+            "seizure_release_forms": _row_forms(
+                bound,
+                "seizure_release",
+                "seizure",
+                open_seizures,
+                forms.SeizureReleaseForm,
+                {"released_on": today},
+            ),
+            "reinspect_forms": _row_forms(
+                bound,
+                "reinspect",
+                "penalty",
+                [p for p in penalties if not p.corrected_on],
+                forms.ReinspectionForm,
+                {"checked_on": today},
+            ),
             "is_manager": roles.is_manager(request.user),
         },
     )

@@ -9,6 +9,19 @@ from govern import roles
 from .models import User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that only shows: every write goes through the services and their pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class GovernUserChangeForm(UserChangeForm):
     def clean(self):
         cleaned = super().clean()

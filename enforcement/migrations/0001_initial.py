@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('facts', models.TextField(verbose_name='facts of the violation')),
                 ('legal_basis', models.CharField(max_length=300, verbose_name='provisions violated')),
                 ('penalty_basis', models.CharField(blank=True, max_length=300, verbose_name='basis of the penalty')),
-                ('stage', django_fsm.FSMField(choices=[('investigation', 'investigation'), ('review', 'legal review'), ('notified', 'advance notice served'), ('hearing', 'hearing requested'), ('decided', 'decided'), ('served', 'decision served'), ('executed', 'executed'), ('closed', 'closed'), ('dropped', 'dropped')], db_index=True, default='investigation', max_length=50, protected=True, verbose_name='stage')),
+                ('stage', django_fsm.FSMField(choices=[('investigation', 'investigation'), ('review', 'legal review'), ('notified', 'advance notice served'), ('hearing', 'hearing requested'), ('decided', 'decided'), ('served', 'decision served'), ('executed', 'executed'), ('closed', 'case closed'), ('dropped', 'dropped')], db_index=True, default='investigation', max_length=50, protected=True, verbose_name='stage')),
                 ('opened_on', models.DateField(verbose_name='filed on')),
                 ('decision_extended', models.BooleanField(default=False, verbose_name='decision period extended')),
                 ('extension_reason', models.TextField(blank=True, verbose_name='reason for the extension')),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             name='CaseStep',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('investigation', 'investigation'), ('review', 'legal review'), ('notified', 'advance notice served'), ('hearing', 'hearing requested'), ('decided', 'decided'), ('served', 'decision served'), ('executed', 'executed'), ('closed', 'closed'), ('dropped', 'dropped')], max_length=14, verbose_name='stage')),
+                ('stage', models.CharField(choices=[('investigation', 'investigation'), ('review', 'legal review'), ('notified', 'advance notice served'), ('hearing', 'hearing requested'), ('decided', 'decided'), ('served', 'decision served'), ('executed', 'executed'), ('closed', 'case closed'), ('dropped', 'dropped')], max_length=14, verbose_name='stage')),
                 ('what', models.CharField(max_length=200, verbose_name='step')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('at', models.DateTimeField(default=govern.clock.now, verbose_name='at')),
