@@ -82,6 +82,13 @@ class VisitRecordForm(forms.Form):
         if visit.ended_at:
             self.fields["ended_at"].initial = timezone.localtime(visit.ended_at)
 
+    def refresh_photos(self) -> None:
+        """Re-read the photos after a save, so those just uploaded show when the page is re-shown."""
+        fresh = {
+            r.pk: r for r in self.visit.results.select_related("item").prefetch_related("photos")
+        }
+        self.results = [fresh.get(r.pk, r) for r in self.results]
+
     def rows(self):
         """(result, outcome field, note field) for the template."""
         return [(r, self[f"outcome_{r.pk}"], self[f"note_{r.pk}"]) for r in self.results]
@@ -114,9 +121,9 @@ class OrderForm(forms.Form):
     def __init__(self, *args, visit: SiteVisit, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["finding"]
-        field.queryset = visit.results.filter(outcome=ChecklistResult.Outcome.FAIL).select_related(
-            "item"
-        )
+        # Every item of the visit: one just marked failed (saved with the order) can be chosen at once;
+        # the service refuses an item that did not fail.
+        field.queryset = visit.results.select_related("item")
         field.label_from_instance = lambda r: r.item.text
 
 

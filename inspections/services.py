@@ -241,6 +241,19 @@ def order_issue(
         locked = _locked_draft(visit, by)
         if finding is not None and finding.visit_id != locked.pk:
             raise InvalidInput(_("That finding belongs to another visit."), field="finding")
+        if (
+            finding is not None
+            # the caller's copy may predate the save that marked it failed: the row decides
+            and ChecklistResult.objects.filter(pk=finding.pk)
+            .values_list("outcome", flat=True)
+            .first()
+            != ChecklistResult.Outcome.FAIL
+        ):
+            raise InvalidInput(
+                _("Only a failed item is ordered rectified: mark %(item)s as failed first.")
+                % {"item": finding.item.text},
+                field="finding",
+            )
         deadline = deadline or default_order_deadline(locked.enterprise)
         if deadline <= clock.today():
             raise InvalidInput(_("The deadline must be after today."), field="deadline")
@@ -261,41 +274,53 @@ def order_withdraw(*, order: RectificationOrder, by) -> None:
         order.delete()
 
 
+def submit_problems(*, visit: SiteVisit) -> list[tuple[str, str]]:
+    """Everything that stops the record from being submitted, as (field, message), all at once."""
+    visit = SiteVisit.objects.get(pk=visit.pk)  # the caller's copy may predate the latest save
+    results = list(visit.results.select_related("item"))
+    problems: list[tuple[str, str]] = []
+    for r in results:
+        if not r.outcome:
+            problems.append(
+                (
+                    f"outcome_{r.pk}",
+                    _("Every checklist item needs a result; missing: %(item)s.")
+                    % {"item": r.item.text},
+                )
+            )
+        elif r.outcome == r.Outcome.FAIL and not r.note.strip():
+            problems.append(
+                (f"note_{r.pk}", _("Describe what failed: %(item)s.") % {"item": r.item.text})
+            )
+    if not visit.conclusion:
+        problems.append(("conclusion", _("Choose a conclusion.")))
+    has_orders = visit.orders.exists()
+    if visit.conclusion == SiteVisit.Conclusion.ISSUES and not has_orders:
+        problems.append(
+            ("conclusion", _("Problems were found: issue at least one rectification order."))
+        )
+    if visit.conclusion == SiteVisit.Conclusion.COMPLIANT and (
+        has_orders or any(r.outcome == r.Outcome.FAIL for r in results)
+    ):
+        problems.append(
+            (
+                "conclusion",
+                _(
+                    "A visit with failed items or orders cannot conclude that no problems were found."
+                ),
+            )
+        )
+    return problems
+
+
 def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -> SiteVisit:
     """Check the record is complete and make it immutable; a follow-up closes the orders it verified."""
     with transaction.atomic():
         locked = _locked_draft(visit, by)
-        results = list(locked.results.select_related("item"))
-        unanswered = [r for r in results if not r.outcome]
-        if unanswered:
-            raise InvalidInput(
-                _("Every checklist item needs a result; missing: %(item)s.")
-                % {"item": unanswered[0].item.text},
-                field=f"outcome_{unanswered[0].pk}",
-            )
-        failed_without_note = [r for r in results if r.outcome == r.Outcome.FAIL and not r.note]
-        if failed_without_note:
-            raise InvalidInput(
-                _("Describe what failed: %(item)s.") % {"item": failed_without_note[0].item.text},
-                field=f"note_{failed_without_note[0].pk}",
-            )
-        if not locked.conclusion:
-            raise InvalidInput(_("Choose a conclusion."), field="conclusion")
-        has_orders = locked.orders.exists()
-        if locked.conclusion == SiteVisit.Conclusion.ISSUES and not has_orders:
-            raise InvalidInput(
-                _("Problems were found: issue at least one rectification order."),
-                field="conclusion",
-            )
-        if locked.conclusion == SiteVisit.Conclusion.COMPLIANT and (
-            has_orders or any(r.outcome == r.Outcome.FAIL for r in results)
-        ):
-            raise InvalidInput(
-                _(
-                    "A visit with failed items or orders cannot conclude that no problems were found."
-                ),
-                field="conclusion",
-            )
+        problems = submit_problems(visit=locked)
+        if problems:
+            field, message = problems[0]
+            raise InvalidInput(message, field=field)
         # Only orders issued to this enterprise (by a submitted visit) can be verified.
         verified = list(
             RectificationOrder.objects.issued()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -150,13 +151,17 @@ def visit_view(request, pk: int):
     if visit.is_submitted or not can_edit:
         return _visit_detail(request, visit, inspectors)
     form = VisitRecordForm(request.POST or None, visit=visit)
+    action = request.POST.get("action") if request.method == "POST" else None
+    order_form = OrderForm(request.POST if action == "order" else None, visit=visit, prefix="order")
     active_orders = list(
         RectificationOrder.objects.active()
         .filter(enterprise=visit.enterprise_id)
         .exclude(visit=visit)
         .select_related("visit")
     )
+    problems: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
+        # The draft and its photos are saved first, whatever else the request asks: nothing typed is lost.
         try:
             services.visit_record(
                 visit=visit,
@@ -166,33 +171,77 @@ def visit_view(request, pk: int):
                 ended_at=form.cleaned_data["ended_at"],
                 by=request.user,
             )
-            for problem in _save_photos(request, visit, {r.pk: r for r in form.results}):
-                messages.error(request, problem)
-            if request.POST.get("action") == "submit":
-                verified = [int(v) for v in request.POST.getlist("verified_orders") if v.isdigit()]
-                services.visit_submit(visit=visit, verified_orders=verified, by=request.user)
-                messages.success(request, _("The record is submitted."))
-            else:
-                messages.success(request, _("Draft saved."))
         except errors.ApplicationError as error:
             errors.add_error_to_form(form, error)
         else:
-            return redirect("inspections:visit", pk=visit.pk)
+            for problem in _save_photos(request, visit, {r.pk: r for r in form.results}):
+                messages.error(request, problem)
+            done = _visit_action(request, visit, action, form, order_form)
+            if done is not None:
+                messages.success(request, done)
+                anchor = "#orders" if action == "order" else ""
+                return redirect(reverse("inspections:visit", args=[visit.pk]) + anchor)
+        form.refresh_photos()
+    if request.method == "POST":
+        problems = [
+            (_problem_anchor(field), message)
+            for field, field_messages in form.errors.items()
+            for message in field_messages
+        ]
     return render(
         request,
         "inspections/visit_edit.html",
         {
             "visit": visit,
             "form": form,
+            "problems": problems,
             "inspectors": inspectors,
             "orders": visit.orders.select_related("finding__item"),
-            "order_form": OrderForm(visit=visit),
+            "order_form": order_form,
             "active_orders": active_orders,
             "general_photos": visit.photos.filter(result__isnull=True),
             **_alert_context(visit),
             **_source_context(visit, request.user),
         },
     )
+
+
+def _problem_anchor(field: str) -> str:
+    """Where on the page a problem is fixed: the checklist item, the conclusion, or the top."""
+    if field.startswith(("outcome_", "note_")):
+        return "item-" + field.split("_", 1)[1]
+    return "conclusion" if field in ("conclusion", "conclusion_text", "ended_at") else "record"
+
+
+def _visit_action(request, visit, action, form, order_form) -> str | None:
+    """After the draft is saved: submit it, or add an order. The success message, or None when the
+    forms now carry the reasons (every problem at once for a submit)."""
+    if action == "order":
+        if order_form.is_valid():
+            try:
+                services.order_issue(visit=visit, by=request.user, **order_form.cleaned_data)
+            except errors.ApplicationError as error:
+                errors.add_error_to_form(order_form, error)
+            else:
+                return _("Draft saved and rectification order added.")
+        messages.error(
+            request, _("The draft is saved; the order was not added: see the order form.")
+        )
+        return None
+    if action == "submit":
+        problems = services.submit_problems(visit=visit)
+        for field, message in problems:
+            form.add_error(field if field in form.fields else None, message)
+        if problems:
+            return None
+        verified = [int(v) for v in request.POST.getlist("verified_orders") if v.isdigit()]
+        try:
+            services.visit_submit(visit=visit, verified_orders=verified, by=request.user)
+        except errors.ApplicationError as error:
+            errors.add_error_to_form(form, error)
+            return None
+        return _("The record is submitted.")
+    return _("Draft saved.")
 
 
 def _alert_context(visit) -> dict:

@@ -10,7 +10,7 @@ log() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 # without libharfbuzz-subset0 it falls back to fontTools, 17 s per Chinese notice), Noto CJK (PDFs).
 RUNTIME_PACKAGES=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 # and what the tests add: PostgreSQL and Redis servers if absent, pdftotext, Chromium.
-TEST_PACKAGES=(poppler-utils)
+TEST_PACKAGES=(poppler-utils chromium)
 
 apt_install_missing() {
     local missing=()

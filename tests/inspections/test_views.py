@@ -186,3 +186,67 @@ def test_due_list_queries_do_not_grow_with_rows(client, inspector, django_assert
     client.force_login(inspector)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("inspections:due")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_adding_an_order_saves_the_typed_checklist_and_stays_on_the_visit(client, visit, inspector):
+    client.force_login(inspector)
+    first = visit.results.first()
+    data = record_data(visit) | {
+        f"outcome_{first.pk}": "fail",
+        f"note_{first.pk}": "喷漆房门敞开（刚输入，未保存）",
+        "action": "order",
+        "order-finding": first.pk,
+        "order-requirement": "喷涂作业期间关闭喷漆房门",
+        "order-legal_basis": "",
+        "order-deadline": "",
+    }
+    response = client.post(reverse("inspections:visit", args=[visit.pk]), data)
+    assert response.status_code == 302 and response["Location"].endswith("#orders")
+    first.refresh_from_db()
+    assert (
+        first.outcome == "fail" and "刚输入" in first.note
+    )  # the typed note was saved with the order
+    assert visit.orders.get().finding == first
+
+
+@pytest.mark.django_db
+def test_a_refused_order_keeps_the_typed_order_and_checklist(client, visit, inspector):
+    client.force_login(inspector)
+    first = visit.results.first()
+    data = record_data(visit) | {
+        f"note_{first.pk}": "记录中的备注",
+        "action": "order",
+        "order-finding": first.pk,  # passed, not failed
+        "order-requirement": "更换活性炭并建立台账",
+        "order-legal_basis": "自拟依据",
+    }
+    response = client.post(reverse("inspections:visit", args=[visit.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "更换活性炭并建立台账" in page and "自拟依据" in page and "记录中的备注" in page
+    assert "has-error" in page.split('id="orders"')[1]  # the finding field says why
+    assert not visit.orders.exists()
+    first.refresh_from_db()
+    assert first.note == "记录中的备注"  # the draft was saved anyway
+
+
+@pytest.mark.django_db
+def test_submit_lists_every_problem_at_once_with_links(client, visit, inspector):
+    client.force_login(inspector)
+    results = list(visit.results.all())
+    data = record_data(visit) | {
+        f"outcome_{results[0].pk}": "",
+        f"outcome_{results[1].pk}": "fail",
+        f"note_{results[1].pk}": "",
+        "action": "submit",
+    }
+    response = client.post(reverse("inspections:visit", args=[visit.pk]), data)
+    assert response.status_code == 200
+    summary = response.content.decode().split('id="problems"')[1].split("</div>")[0]
+    assert f'href="#item-{results[0].pk}"' in summary  # unanswered
+    assert f'href="#item-{results[1].pk}"' in summary  # failed without a note
+    assert 'href="#conclusion"' in summary  # no conclusion
+    assert 'data-confirm="' in response.content.decode()  # the submit button asks first
+    visit.refresh_from_db()
+    assert not visit.is_submitted

@@ -138,6 +138,13 @@ def test_only_the_visits_inspectors_edit_the_draft(visit):
 
 @pytest.mark.django_db
 def test_order_deadline_defaults_from_the_tier_policy(visit, inspector):
+    first = visit.results.first()
+    with pytest.raises(InvalidInput) as not_failed:
+        services.order_issue(
+            visit=visit, finding=first, requirement="整改", legal_basis="", by=inspector
+        )
+    assert not_failed.value.field == "finding"
+    services.visit_record(visit=visit, results={first.pk: (FAIL, "未密闭")}, by=inspector)
     order = services.order_issue(
         visit=visit, requirement="整改", legal_basis="第四十五条", by=inspector
     )
