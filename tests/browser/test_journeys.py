@@ -105,7 +105,7 @@ def test_enterprise_on_a_phone_sees_its_order_uploads_evidence_and_downloads_a_n
     enterprise = factories.EnterpriseFactory(
         state=State.GRADED, tier="C", name="石狮鸿运印务有限公司"
     )
-    owner = factories.enterprise_user(enterprise, username="owner")
+    factories.enterprise_user(enterprise, username="owner")
     inspector = factories.inspector_user(username="lin")
     partner = factories.inspector_user(username="huang")
     from inspections import services
