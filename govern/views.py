@@ -17,6 +17,8 @@ def home(request):
     user = request.user
     if roles.is_enterprise_user(user) and user.enterprise_id:
         return redirect("portal:home")
+    if roles.is_inspector(user) and not roles.is_manager(user):
+        return redirect("inspections:today")  # drafts and today's inspections, on the phone
     return redirect("enterprises:list")
 
 

@@ -1,5 +1,6 @@
 """Reads for inspections: the due list, visit histories, and what each user may see."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -129,3 +130,58 @@ def public_results(*, q: str = "", year: int | None = None) -> QuerySet:
     if year:
         qs = qs.filter(inspected_on__year=year)
     return qs.prefetch_related("planned__draw__items").order_by("-inspected_on", "-id")
+
+
+@dataclass
+class DayLine:
+    """One enterprise on one day in an inspector's list: every reason it is planned, the orders its
+    follow-ups verify, and the planned inspection to start from."""
+
+    enterprise: object
+    due_date: date
+    planned: list
+    orders: list
+
+    @property
+    def first(self):
+        return self.planned[0]
+
+    @property
+    def reasons(self) -> list[str]:
+        return sorted({str(p.get_reason_display()) for p in self.planned})
+
+
+def _day_lines(planned) -> list[DayLine]:
+    lines: dict[tuple[int, date], DayLine] = {}
+    for p in planned:
+        key = (p.enterprise_id, p.due_date)
+        if key not in lines:
+            lines[key] = DayLine(p.enterprise, p.due_date, [], [])
+        lines[key].planned.append(p)
+        if p.order_id:
+            lines[key].orders.append(p.order)
+    return sorted(lines.values(), key=lambda line: (line.due_date, line.enterprise.name))
+
+
+def inspector_today(*, user, today: date, ahead_days: int = 7) -> dict:
+    """The inspector's start page: my drafts, my inspections due today or overdue, and the week ahead."""
+    drafts = list(
+        SiteVisit.objects.filter(status=SiteVisit.Status.DRAFT, inspectors=user)
+        .select_related("enterprise")
+        .order_by("-started_at")[:20]
+    )
+    mine = list(
+        PlannedInspection.objects.filter(
+            status=PlannedInspection.Status.PLANNED,
+            inspectors=user,
+            due_date__lte=today + timedelta(days=ahead_days),
+        )
+        .select_related("enterprise", "enterprise__district", "order")
+        .order_by("due_date", "id")[:200]
+    )
+    lines = _day_lines(mine)
+    return {
+        "drafts": drafts,
+        "due": [line for line in lines if line.due_date <= today],
+        "ahead": [line for line in lines if line.due_date > today],
+    }

@@ -336,6 +336,11 @@ def visit_submit(*, visit: SiteVisit, by, verified_orders: Iterable[int] = ()) -
             if order.status not in RectificationOrder.ACTIVE_STATUSES:
                 raise TransitionConflict(_("An order to verify is already closed."))
             _accept(order, by=by, visit=locked)
+        # A follow-up planned for an order this visit verified is done too (two follow-ups of one
+        # enterprise on one day are one visit).
+        PlannedInspection.objects.filter(
+            order__in=verified, status=PlannedInspection.Status.PLANNED
+        ).update(status=PlannedInspection.Status.DONE)
         now = clock.now()
         locked.ended_at = locked.ended_at or now
         locked.status = SiteVisit.Status.SUBMITTED

@@ -5,6 +5,7 @@ from . import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.due_list_view, name="due"),
+    path("today/", views.today_view, name="today"),
     path("start/<int:enterprise_pk>/", views.visit_start_view, name="visit-start"),
     path("visits/<int:pk>/", views.visit_view, name="visit"),
     path("visits/<int:pk>/orders/", views.order_add_view, name="order-add"),

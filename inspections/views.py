@@ -55,6 +55,20 @@ from .models import (
 
 
 @staff_required
+def today_view(request):
+    """The inspector's start page (phone-first): drafts to finish, today's and overdue inspections of
+    mine, one line per enterprise and day, and the week ahead."""
+    return render(
+        request,
+        "inspections/today.html",
+        {
+            "today": clock.today(),
+            **selectors.inspector_today(user=request.user, today=clock.today()),
+        },
+    )
+
+
+@staff_required
 def due_list_view(request):
     within = int_param(request.GET.get("within"), minimum=0, maximum=365)
     within = 14 if within is None else within

@@ -37,8 +37,8 @@ def test_inspector_on_a_phone_records_a_visit_with_a_photo_and_an_order(session)
     s = session("inspector", phone=True)
     s.login("lin")
     page = s.page
-    s.go("/inspections/")
-    s.shot("due")
+    assert page.url.endswith("/inspections/today/")  # an inspector lands on today's work
+    s.shot("today")
     page.get_by_role("link", name=re.compile("开始检查|Start visit")).first.click()
     page.get_by_label(re.compile("黄晓梅")).check()
     s.shot("start")
