@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import State
+from enterprises.models import Enterprise, State
 from govern import roles
 from govern.models import User
 
@@ -137,7 +137,7 @@ class DayLine:
     """One enterprise on one day in an inspector's list: every reason it is planned, the orders its
     follow-ups verify, and the planned inspection to start from."""
 
-    enterprise: object
+    enterprise: Enterprise
     due_date: date
     planned: list
     orders: list
