@@ -13,10 +13,6 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test body are
-# still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
@@ -31,9 +27,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}"))
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+@pytest.fixture
+def chromium(transactional_db, live_server, monkeypatch):
+    """Chromium for one test, started after the test database is set up and stopped before it is
+    emptied: while Playwright runs, Django would see another context and could not restore the
+    reference data for the next test (serialized rollback). Playwright's sync API runs an event loop
+    in this thread, so the ORM calls of the test body are allowed explicitly, for this test only."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +86,11 @@ class Session:
 
 
 @pytest.fixture
-def session(browser, live_server):
+def session(chromium, live_server):
     opened = []
 
     def make(name: str, *, phone: bool = False) -> Session:
-        s = Session(browser, live_server, name, PHONE if phone else DESKTOP)
+        s = Session(chromium, live_server, name, PHONE if phone else DESKTOP)
         opened.append(s)
         return s
 
