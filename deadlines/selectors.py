@@ -469,3 +469,18 @@ def deadline_items(
     ``state``: "overdue", "soon" (due within 7 working days) or None for all.
     """
     return DeadlineList(user=user, kind=kind, district=district, state=state, today=today)
+
+
+def notifications_for(*, user, unread: bool = False, level: str | None = None, q: str = ""):
+    """The user's notifications, newest first, filtered (read state, level, words in the title or
+    text: every word must appear)."""
+    from django.db.models import Q
+
+    qs = user.notifications.all()
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    if level:
+        qs = qs.filter(level=level)
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return qs.order_by("-created_at", "-id")

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 from enterprises.models import District
 from govern import roles
 from govern.exports import Sheet, xlsx_response
+from govern.models import Notification
 from govern.notifications import mark_read
 from govern.params import int_param
 from govern.views import redirect_back
 from govern.workdays import coverage_warning
 
 from . import selectors
+
+NOTIFICATIONS_PER_PAGE = 30
 
 
 @login_required
@@ -84,8 +87,28 @@ def deadline_list_view(request):
 
 @login_required
 def notification_list_view(request):
-    notifications = request.user.notifications.all()[:200]
-    return render(request, "deadlines/notifications.html", {"notifications": notifications})
+    """The notification centre: paged, filtered by read state, level and words."""
+    unread = request.GET.get("state") == "unread"
+    level = request.GET.get("level")
+    level = level if level in Notification.Level.values else None
+    q = (request.GET.get("q") or "")[:60]
+    notifications = selectors.notifications_for(user=request.user, unread=unread, level=level, q=q)
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "deadlines/notifications.html",
+        {
+            "page": page,
+            "notifications": page.object_list,
+            "unread": unread,
+            "level": level or "",
+            "levels": Notification.Level.choices,
+            "q": q,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required

@@ -40,6 +40,11 @@ def chromium(transactional_db, live_server, monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
+        # The connections the test body opened in Playwright's context are not the test's own: close
+        # them, or the test database cannot be dropped at the end of the run.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
