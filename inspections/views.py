@@ -77,7 +77,11 @@ def due_list_view(request):
     page = Paginator(filterset.qs, settings.GOVERN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    planned = list(selectors.planned_for(user=request.user)[:50])
+    planned_qs = selectors.planned_for(user=request.user)
+    if filterset.is_bound:  # the same filters apply to the planned inspections above the list
+        matching = EnterpriseFilter(request.GET, queryset=Enterprise.objects.all()).qs
+        planned_qs = planned_qs.filter(enterprise__in=matching.values("pk"))
+    planned = list(planned_qs[:50])
     shown = {e.pk for e in page} | {p.enterprise_id for p in planned}
     return render(
         request,
@@ -105,8 +109,11 @@ def visit_start_view(request, enterprise_pk: int):
     enterprise = enterprise_selectors.enterprise_get(user=request.user, pk=enterprise_pk)
     planned = None
     if request.GET.get("planned"):
+        # Only a planned inspection the user may see (a random draw's is its officers' and managers').
         planned = get_object_or_404(
-            PlannedInspection, pk=request.GET["planned"], enterprise=enterprise
+            selectors.planned_for(user=request.user),
+            pk=int_param(request.GET.get("planned")) or 0,
+            enterprise=enterprise,
         )
     has_open_orders = RectificationOrder.objects.active().filter(enterprise=enterprise).exists()
     initial = {"location": enterprise.address, "is_follow_up": has_open_orders}

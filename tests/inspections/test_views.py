@@ -250,3 +250,47 @@ def test_submit_lists_every_problem_at_once_with_links(client, visit, inspector)
     assert 'data-confirm="' in response.content.decode()  # the submit button asks first
     visit.refresh_from_db()
     assert not visit.is_submitted
+
+
+@pytest.mark.django_db
+def test_filters_apply_to_planned_inspections_too_and_a_bad_planned_id_is_a_404(client, inspector):
+    from inspections.models import PlannedInspection
+
+    wanted = factories.EnterpriseFactory(state=State.GRADED, tier="C", name="德化瓷艺有限公司")
+    other = factories.EnterpriseFactory(state=State.GRADED, tier="C", name="安溪茶业有限公司")
+    for enterprise in (wanted, other):
+        planned = PlannedInspection.objects.create(
+            enterprise=enterprise, reason="routine", due_date=timezone.localdate()
+        )
+        planned.inspectors.set([inspector])
+    client.force_login(inspector)
+    page = client.get(reverse("inspections:due") + "?q=德化").content.decode()
+    planned_part = page.split("<h2>")[1]
+    assert "德化瓷艺有限公司" in planned_part and "安溪茶业有限公司" not in planned_part
+    start = reverse("inspections:visit-start", args=[wanted.pk])
+    assert client.get(start + "?planned=abc").status_code == 404
+    assert client.get(start + f"?planned={planned.pk}").status_code == 404  # another enterprise's
+
+
+@pytest.mark.django_db
+def test_a_submitted_visit_links_to_the_notices_it_produced(client, visit, inspector):
+    client.force_login(inspector)
+    first = visit.results.first()
+    data = record_data(visit) | {
+        f"outcome_{first.pk}": "fail",
+        f"note_{first.pk}": "未密闭",
+        "action": "order",
+        "order-finding": first.pk,
+        "order-requirement": "加装密闭围挡",
+    }
+    client.post(reverse("inspections:visit", args=[visit.pk]), data)
+    data = record_data(visit) | {
+        f"outcome_{first.pk}": "fail",
+        f"note_{first.pk}": "未密闭",
+        "conclusion": "issues",
+        "action": "submit",
+    }
+    assert client.post(reverse("inspections:visit", args=[visit.pk]), data).status_code == 302
+    page = client.get(reverse("inspections:visit", args=[visit.pk])).content.decode()
+    section = page.split('id="visit-notices"')[1].split("</section>")[0]
+    assert "泉环VOC查〔" in section and "泉环VOC改〔" in section
