@@ -56,3 +56,22 @@ def grading_batch_candidates(*, district=None):
         )
     )
     return qs.filter(district=district) if district else qs
+
+
+def notice_register(
+    *, user, number: str = "", enterprise: str = "", kind: str = "", since=None, until=None
+) -> QuerySet[Notice]:
+    """The register of notices the user may see, newest first, searched by number, enterprise (name
+    or credit code, every word), type and issue date."""
+    qs = notice_list(user=user)
+    if number.strip():
+        qs = qs.filter(number__icontains=number.strip())
+    for word in enterprise.split()[:5]:
+        qs = qs.filter(Q(enterprise__name__icontains=word) | Q(enterprise__uscc__iexact=word))
+    if kind in NoticeKind.values:
+        qs = qs.filter(kind=kind)
+    if since:
+        qs = qs.filter(issued_at__date__gte=since)
+    if until:
+        qs = qs.filter(issued_at__date__lte=until)
+    return qs.order_by("-issued_at", "-id")

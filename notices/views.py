@@ -1,8 +1,13 @@
 """Notice downloads, the public verification page, corrections and batch issue."""
 
+import tempfile
+import zipfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +19,7 @@ from govern.decorators import manager_required, staff_required
 from govern.files import stored_file_response
 
 from . import selectors, services
+from .forms import RegisterForm
 from .models import Notice, NoticeBatch
 
 
@@ -77,6 +83,50 @@ def notice_correct_view(request, pk: int):
     return redirect("dossier:detail", pk=notice.enterprise_id)
 
 
+@staff_required
+def register_view(request):
+    """The notice register: every notice, searched by number, enterprise, type and date."""
+    form = RegisterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    notices = selectors.notice_register(
+        user=request.user,
+        number=data.get("number") or "",
+        enterprise=data.get("enterprise") or "",
+        kind=data.get("kind") or "",
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notices/register.html",
+        {"form": form, "page": page, "notices": page.object_list, "query": query.urlencode()},
+    )
+
+
+@manager_required
+def batch_zip_view(request, pk: int):
+    """Every rendered notice of a batch in one ZIP, to print or to archive."""
+    batch = get_object_or_404(NoticeBatch, pk=pk)
+    notices = list(batch.notices.filter(status=Notice.Status.READY).order_by("sequence"))
+    if not notices:
+        raise Http404
+    spooled = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_STORED) as archive:
+        for notice in notices:
+            with default_storage.open(notice.file.name, "rb") as pdf:
+                archive.writestr(f"{notice.number}-{notice.enterprise.name}.pdf", pdf.read())
+    spooled.seek(0)
+    return FileResponse(
+        spooled,
+        as_attachment=True,
+        filename=f"notices-batch-{batch.pk}.zip",
+        content_type="application/zip",
+    )
+
+
 @manager_required
 def batch_list_view(request):
     if request.method == "POST":
@@ -100,4 +150,6 @@ def batch_detail_view(request, pk: int):
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"total": batch.total, "ready": batch.ready, "failed": batch.failed})
     notices = batch.notices.select_related("enterprise").order_by("sequence")
-    return render(request, "notices/batch.html", {"batch": batch, "notices": notices})
+    return render(
+        request, "notices/batch.html", {"batch": batch, "notices": notices, "show_enterprise": True}
+    )
