@@ -110,10 +110,14 @@ def register_view(request):
 def batch_zip_view(request, pk: int):
     """Every rendered notice of a batch in one ZIP, to print or to archive."""
     batch = get_object_or_404(NoticeBatch, pk=pk)
-    notices = list(batch.notices.filter(status=Notice.Status.READY).order_by("sequence"))
+    notices = list(
+        batch.notices.filter(status=Notice.Status.READY)
+        .select_related("enterprise")
+        .order_by("sequence")
+    )
     if not notices:
         raise Http404
-    spooled = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    spooled = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - the response closes it
     with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_STORED) as archive:
         for notice in notices:
             with default_storage.open(notice.file.name, "rb") as pdf:
