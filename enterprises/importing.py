@@ -242,6 +242,11 @@ def _read_csv(raw: bytes) -> list[list]:
     return rows
 
 
+def _labelled(label, message) -> str:
+    """A row's message named by its column, punctuated for the language ("联系电话：…" in Chinese)."""
+    return _("%(column)s: %(message)s") % {"column": label, "message": message}
+
+
 def row_to_form_data(
     row: dict[str, str], *, references: dict[str, dict[str, object]]
 ) -> tuple[dict, list[str]]:
@@ -359,13 +364,13 @@ def validate_rows(
                     form_field.widget.value_from_datadict(data, {}, name)
                 )
             except ValidationError as error:
-                result.errors.extend(f"{form_field.label}: {m}" for m in error.messages)
+                result.errors.extend(_labelled(form_field.label, m) for m in error.messages)
         override = str(data.get("uscc_override_reason", "")) if may_override else ""
         if "uscc" in cleaned:
             try:
                 cleaned["uscc"] = uscc_accept(code=cleaned["uscc"], by=by, override_reason=override)
             except ValidationError as error:
-                result.errors.extend(f"{fields['uscc'].label}: {m}" for m in error.messages)
+                result.errors.extend(_labelled(fields["uscc"].label, m) for m in error.messages)
         registry = {f: cleaned[f] for f in REGISTRY_FIELDS if f in cleaned}
         if not result.errors:
             try:
@@ -373,7 +378,7 @@ def validate_rows(
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     label = fields[name].label if name in fields else ""
-                    result.errors.extend(f"{label}: {m}" if label else m for m in messages)
+                    result.errors.extend(_labelled(label, m) if label else m for m in messages)
         if not result.errors and result.uscc in registered:
             result.errors.append(_("An enterprise with this credit code is already registered."))
         if result.uscc and result.uscc in first_row_of:

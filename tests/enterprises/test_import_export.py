@@ -178,3 +178,14 @@ def test_export_then_import_round_trips(manager):
     )
     assert report.committed, report.bad_rows
     assert Enterprise.objects.get().in_built_up_area is True
+
+
+@pytest.mark.django_db
+def test_row_messages_name_the_column_with_chinese_punctuation(manager):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        report = enterprise_import(upload=csv_file(BAD_ROWS), by=manager, skip_bad_rows=False)
+    messages = [m for row in report.bad_rows for m in row.errors]
+    assert any("：" in m for m in messages)
+    assert not any(": " in m for m in messages)  # no English colon and stray space
