@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -474,8 +474,6 @@ def deadline_items(
 def notifications_for(*, user, unread: bool = False, level: str | None = None, q: str = ""):
     """The user's notifications, newest first, filtered (read state, level, words in the title or
     text: every word must appear)."""
-    from django.db.models import Q
-
     qs = user.notifications.all()
     if unread:
         qs = qs.filter(read_at__isnull=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from govern import clock, errors, roles
 from govern.decorators import staff_required
+from govern.params import int_param
 from inspections.models import RectificationOrder, SiteVisit
 
 from . import forms, selectors, services
@@ -36,26 +37,18 @@ def case_list_view(request):
     )
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
 @staff_required
 def case_open_view(request):
     source = request.POST if request.method == "POST" else request.GET
     visit = order = None
-    if _int(source.get("visit")):
+    if int_param(source.get("visit")):
         visit = get_object_or_404(
-            SiteVisit.objects.select_related("enterprise"), pk=_int(source.get("visit"))
+            SiteVisit.objects.select_related("enterprise"), pk=int_param(source.get("visit"))
         )
-    elif _int(source.get("order")):
+    elif int_param(source.get("order")):
         order = get_object_or_404(
             RectificationOrder.objects.select_related("enterprise", "visit"),
-            pk=_int(source.get("order")),
+            pk=int_param(source.get("order")),
         )
     else:
         messages.error(request, _("Open a case from a visit or an overdue order on this list."))

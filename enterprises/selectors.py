@@ -24,6 +24,7 @@ from .models import (
     CONDITION_MESSAGES,
     ClosureCheck,
     ClosureRecord,
+    DischargePermit,
     Enterprise,
     GovernancePath,
     RelocationMilestone,
@@ -297,8 +298,6 @@ def cluster_projects(*, cluster: ScatteredCluster) -> QuerySet[RelocationProject
 
 def current_permit(*, enterprise_id: int):
     """The enterprise's discharge permit in force or last held (not yet replaced by a renewal)."""
-    from .models import DischargePermit
-
     return (
         DischargePermit.objects.filter(enterprise_id=enterprise_id, renewed_by__isnull=True)
         .order_by("-valid_until", "-id")

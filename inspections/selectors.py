@@ -15,7 +15,7 @@ from enterprises.models import Enterprise, State
 from govern import roles
 from govern.models import User
 
-from .models import PlannedInspection, RectificationOrder, SiteVisit
+from .models import PlannedInspection, PublicResult, RectificationOrder, SiteVisit
 
 
 def enterprises_with_next_inspection(*, user) -> QuerySet:
@@ -109,8 +109,6 @@ def enterprise_inspectors(*, enterprise_id: int) -> list:
 
 def results_to_publish() -> QuerySet:
     """Random inspections' results not yet published, the most urgent first."""
-    from .models import PublicResult
-
     return (
         PublicResult.objects.filter(published_at__isnull=True)
         .select_related("enterprise", "planned__draw")
@@ -120,8 +118,6 @@ def results_to_publish() -> QuerySet:
 
 def public_results(*, q: str = "", year: int | None = None) -> QuerySet:
     """What the public page shows: published results only, with the draw's items."""
-    from .models import PublicResult
-
     qs = PublicResult.objects.filter(published_at__isnull=False).select_related(
         "enterprise", "enterprise__district", "planned__draw"
     )
