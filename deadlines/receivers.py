@@ -18,6 +18,7 @@ email and text message where the user has an address or a mobile number). Handle
 | evidence.ExtensionRequested              | every manager                               | decide the request                     |
 | evidence.ExtensionDecided                | the enterprise's accounts                   | the deadline moved, or did not         |
 | notices.NoticeIssued                     | the enterprise's accounts                   | a formal notice was served             |
+| notices.NoticeBatchIssued (grading)      | each notice's enterprise accounts (in bulk) | a formal notice was served             |
 | monitoring.AlertOpened                   | the enterprise's inspectors and accounts    | explain (enterprise), check (inspectors) |
 | monitoring.AlertExplained                | the enterprise's inspectors                 | resolve the alert                      |
 | materials.OverLimitMaterialRecorded      | the enterprise's inspectors                 | check the material at the next visit   |
@@ -52,7 +53,7 @@ from materials.models import LedgerEntry
 from monitoring import events as monitoring_events
 from monitoring.models import Alert
 from notices import events as notice_events
-from notices.models import Notice
+from notices.models import Notice, NoticeKind
 
 from . import recipients
 
@@ -355,6 +356,29 @@ def tell_enterprise_notice_issued(event: notice_events.NoticeIssued) -> None:
         key=f"notice:{notice.pk}",
         title=_("Notice served: %(number)s %(kind)s")
         % {"number": notice.number, "kind": notice.get_kind_display()},
+    )
+
+
+@tells(notice_events.NoticeBatchIssued)
+def tell_enterprises_grading_batch(event: notice_events.NoticeBatchIssued) -> None:
+    """A batch of grading notices: one message per notice, in bulk (a warning's batch is told by
+    ``InstructionsIssued``, with its measures)."""
+    rows = list(
+        Notice.objects.filter(batch_id=event.batch_id, kind=NoticeKind.GRADING).values_list(
+            "pk", "enterprise_id", "number"
+        )
+    )
+    accounts = recipients.accounts_by_enterprise({e for _p, e, _n in rows})
+    kind = NoticeKind.GRADING.label
+    notify_bulk(
+        Message(
+            recipient_id=account,
+            key=f"notice:{pk}",
+            title=_("Notice served: %(number)s %(kind)s") % {"number": number, "kind": kind},
+            url=PORTAL,
+        )
+        for pk, enterprise_id, number in rows
+        for account in accounts.get(enterprise_id, ())
     )
 
 

@@ -18,3 +18,12 @@ class NoticeIssued(Event):
 @dataclass(frozen=True, kw_only=True)
 class NoticeBatchIssued(Event):
     batch_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeServed(Event):
+    """The record of service of a notice was entered (how, when, to whom)."""
+
+    notice_id: int
+    enterprise_id: int
+    method: str

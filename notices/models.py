@@ -1,5 +1,7 @@
 """Formal notices: numbered per type and year, rendered to PDF once, corrected only by a new notice."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -166,3 +168,56 @@ class Notice(StoredFileBase):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+
+class ServiceMethod(models.TextChoices):
+    """How a notice reached the enterprise (送达方式): 行政处罚法 第六十一条 refers to the Civil
+    Procedure Law's rules; electronic service needs the party's signed consent."""
+
+    DIRECT = "direct", _("handed over (direct service)")
+    LEFT = "left", _("left at the premises after a refusal")
+    MAIL = "mail", _("by post")
+    ELECTRONIC = "electronic", _("electronically, with the party's consent")
+    ANNOUNCEMENT = "announcement", _("public announcement")
+
+
+class NoticeService(models.Model):
+    """The record of service (送达回证) of a notice: how, when, to whom, with the receipt."""
+
+    notice = models.OneToOneField(
+        Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="service"
+    )
+    method = models.CharField(_("how it was served"), max_length=12, choices=ServiceMethod.choices)
+    served_on = models.DateField(_("served on"))
+    recipient = models.CharField(_("received by"), max_length=100, blank=True)
+    address = models.CharField(
+        _("served at (address, mailbox or number)"), max_length=200, blank=True
+    )
+    witness = models.CharField(_("witness"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    receipt = models.FileField(_("receipt"), max_length=200, blank=True)
+    receipt_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    receipt_name = models.CharField(_("original name"), max_length=200, blank=True)
+    receipt_type = models.CharField(_("content type"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("record of service")
+        verbose_name_plural = _("records of service")
+
+    def __str__(self) -> str:
+        return f"{self.notice} · {self.get_method_display()} · {self.served_on}"
+
+    @property
+    def deemed_served_on(self):
+        """An announced notice counts as served 30 days after the announcement (民事诉讼法 第九十五条,
+        2023 revision; from memory, not confirmed against a stored page); otherwise the day itself."""
+        if self.method == ServiceMethod.ANNOUNCEMENT:
+            return self.served_on + timedelta(days=30)
+        return self.served_on

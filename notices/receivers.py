@@ -9,7 +9,7 @@
 | enforcement.AdvanceNoticeServed | advance notice of the intended penalty (in the transaction)    |
 | enforcement.PenaltyDecided     | penalty decision (in the transaction)                           |
 | notices.NoticeIssued           | render the PDF, unless the notice belongs to a batch (after commit) |
-| notices.NoticeBatchIssued      | render the batch in one worker process (after commit)           |
+| notices.NoticeBatchIssued      | render the batch in chunks across the workers, or on a thread in the embedded demo (after commit) |
 
 Notices are numbered inside the publishing transaction, so a rolled-back step returns its number.
 """
@@ -19,6 +19,7 @@ from enforcement.events import AdvanceNoticeServed, PenaltyDecided
 from enforcement.models import PenaltyCase
 from enterprises.events import EnterpriseClosed, RelocationOrdered
 from enterprises.models import ClosureRecord, Enterprise, RelocationProject
+from govern.background import in_background
 from govern.events import Event, subscribe
 from govern.models import User
 from inspections.events import VisitSubmitted
@@ -94,4 +95,4 @@ def render_issued_notice(event: NoticeIssued) -> None:
 
 @subscribe(NoticeBatchIssued)
 def render_issued_batch(event: NoticeBatchIssued) -> None:
-    tasks.render_batch.delay(event.batch_id)
+    in_background(tasks.render_batch, event.batch_id)

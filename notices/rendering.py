@@ -12,6 +12,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from enterprises.models import TierPolicy
+from govern import clock
 
 from . import fonts
 from .models import Notice, NoticeKind
@@ -197,3 +198,23 @@ def _context(notice: Notice) -> dict:
 
 def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
+
+
+def preview_html(*, kind: str, enterprise, by, **links) -> str:
+    """What a notice will say, before it is issued: an unsaved notice without a number or code.
+
+    The confirmation pages show it so the issuer reads the text the enterprise will receive."""
+    today = clock.today()
+    notice = Notice(
+        kind=kind,
+        year=today.year,
+        sequence=0,
+        number=f"{settings.GOVERN_NOTICE_PREFIXES[kind]}〔{today.year}〕（签发时编号）",
+        enterprise=enterprise,
+        deadline=notice_deadline(kind=kind, today=today, **links),
+        verification_code="（签发时生成）",
+        issued_by=by,
+        issued_at=clock.now(),
+        **links,
+    )
+    return notice_html(notice)

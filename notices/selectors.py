@@ -11,7 +11,7 @@ from .models import Notice, NoticeBatch, NoticeKind
 
 def notice_list(*, user) -> QuerySet[Notice]:
     return roles.scope_to_user(
-        Notice.objects.select_related("enterprise", "supersedes", "superseded_by"), user
+        Notice.objects.select_related("enterprise", "supersedes", "superseded_by", "service"), user
     )
 
 
@@ -75,3 +75,14 @@ def notice_register(
     if until:
         qs = qs.filter(issued_at__date__lte=until)
     return qs.order_by("-issued_at", "-id")
+
+
+def current_assessment(*, enterprise) -> GradingAssessment | None:
+    return enterprise.assessments.order_by("-assessed_at", "-id").first()
+
+
+def grading_notice_of(*, assessment) -> Notice | None:
+    """The grading notice already issued for a grading (the original, not a correction)."""
+    return Notice.objects.filter(
+        kind=NoticeKind.GRADING, assessment=assessment, supersedes__isnull=True
+    ).first()

@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emergency.models import Instruction
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, GradingAssessment, TierPolicy
 from govern import clock, roles
 from govern.errors import InvalidInput, PermissionDenied, TransitionConflict
 from govern.events import publish
 from govern.models import StoredFileBase
-from govern.uploads import PDF, store_by_hash
+from govern.uploads import IMAGE_KINDS, PDF, accept_upload, store_by_hash
 
 from . import events, rendering
-from .models import Notice, NoticeBatch, NoticeKind, NoticeSequence
+from .models import Notice, NoticeBatch, NoticeKind, NoticeSequence, NoticeService, ServiceMethod
 from .selectors import grading_batch_candidates
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
@@ -143,20 +143,57 @@ def grading_notice_issue(*, enterprise: Enterprise, by, batch: NoticeBatch | Non
 
 
 def notice_batch_issue(*, district, by) -> NoticeBatch:
-    """Issue the grading notice of every enterprise of a district that lacks one, rendered as one batch."""
+    """Issue the grading notice of every enterprise of a district that lacks one, as one batch.
+
+    Numbered in a few statements whatever the district's size (the enterprises are locked, the
+    numbers taken at once, the notices inserted in bulk), so the request returns at once; the PDFs
+    are rendered afterwards by the batch workers, with progress on the batch page."""
     if not roles.is_manager(by):
         raise PermissionDenied()
     with transaction.atomic():
-        enterprises = list(grading_batch_candidates(district=district).order_by("name", "id"))
+        # Lock the candidates: a single grading notice issued meanwhile waits, then finds this one.
+        locked = list(
+            Enterprise.objects.select_for_update()
+            .filter(pk__in=grading_batch_candidates(district=district).values("pk"))
+            .values_list("pk", flat=True)
+        )
+        enterprises = list(
+            grading_batch_candidates(district=district).filter(pk__in=locked).order_by("name", "id")
+        )
         if not enterprises:
             raise InvalidInput(
                 _("Every graded enterprise of this district already has its grading notice.")
             )
+        assessments = GradingAssessment.objects.in_bulk([e.current_assessment for e in enterprises])
+        today = clock.today()
+        deadlines = {  # one policy read per tier, not per notice
+            tier: today + timedelta(days=TierPolicy.terms_for(tier).remediation_deadline_days)
+            for tier in {a.tier for a in assessments.values()}
+        }
         batch = NoticeBatch.objects.create(
             kind=NoticeKind.GRADING, district=district, total=len(enterprises), created_by=by
         )
-        for enterprise in enterprises:
-            grading_notice_issue(enterprise=enterprise, by=by, batch=batch)
+        numbers = _take_numbers(NoticeKind.GRADING, today.year, len(enterprises))
+        now = clock.now()
+        Notice.objects.bulk_create(
+            [
+                Notice(
+                    kind=NoticeKind.GRADING,
+                    year=today.year,
+                    sequence=sequence,
+                    number=document_number(NoticeKind.GRADING, today.year, sequence),
+                    enterprise=enterprise,
+                    assessment=assessments[enterprise.current_assessment],
+                    deadline=deadlines[assessments[enterprise.current_assessment].tier],
+                    batch=batch,
+                    verification_code=_verification_code(),
+                    issued_by=by,
+                    issued_at=now,
+                )
+                for sequence, enterprise in zip(numbers, enterprises, strict=True)
+            ],
+            batch_size=1000,
+        )
         publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
     return batch
 
@@ -271,3 +308,102 @@ def notices_stale(*, now=None) -> list[int]:
         .order_by("issued_at", "id")
         .values_list("pk", flat=True)[:500]
     )
+
+
+# What each way of service must show (民事诉讼法 第一编第七章第二节 送达, applied by 行政处罚法
+# 第六十一条): the signed receipt of a direct service; the refusal and a witness or a photo/video
+# record of a notice left at the premises; the postal receipt; the party's signed consent to
+# electronic service; where the announcement was published.
+RECEIPT_NEEDED = {ServiceMethod.DIRECT, ServiceMethod.MAIL}
+
+
+def notice_service_record(
+    *,
+    notice: Notice,
+    method: str,
+    served_on,
+    by,
+    recipient: str = "",
+    address: str = "",
+    witness: str = "",
+    note: str = "",
+    consent: bool = False,
+    receipt=None,
+) -> NoticeService:
+    """Record how, when and to whom a notice was served; once per notice, with its receipt."""
+    if not roles.is_staff_role(by):
+        raise PermissionDenied()
+    recipient, address, witness, note = (v.strip() for v in (recipient, address, witness, note))
+    if method not in ServiceMethod.values:
+        raise InvalidInput(_("Choose how the notice was served."), field="method")
+    issued_on = timezone.localtime(notice.issued_at).date()
+    if served_on > clock.today():
+        raise InvalidInput(_("The date of service cannot lie in the future."), field="served_on")
+    if served_on < issued_on:
+        raise InvalidInput(
+            _("The notice was issued on %(date)s; it cannot have been served before.")
+            % {"date": issued_on.isoformat()},
+            field="served_on",
+        )
+    if method in (ServiceMethod.DIRECT, ServiceMethod.MAIL) and not recipient:
+        raise InvalidInput(_("Name who received the notice."), field="recipient")
+    if method in RECEIPT_NEEDED and receipt is None:
+        raise InvalidInput(
+            _("Upload the signed receipt (送达回证) or the postal receipt."), field="receipt"
+        )
+    if method == ServiceMethod.LEFT:
+        if not note:
+            raise InvalidInput(
+                _("Describe the refusal: who refused, and where the notice was left."),
+                field="note",
+            )
+        if not witness and receipt is None:
+            raise InvalidInput(
+                _("Name a witness, or upload the photo or video record of the notice being left."),
+                field="witness",
+            )
+    if method == ServiceMethod.ELECTRONIC:
+        if not consent:
+            raise InvalidInput(
+                _("Electronic service needs the party's signed consent (送达地址确认书)."),
+                field="consent",
+            )
+        if not address:
+            raise InvalidInput(_("Give the mailbox or number it was sent to."), field="address")
+    if method == ServiceMethod.ANNOUNCEMENT and not address:
+        raise InvalidInput(_("Say where the announcement was published."), field="address")
+    stored = None
+    if receipt is not None:
+        data, kind = accept_upload(
+            receipt,
+            kinds=(*IMAGE_KINDS, PDF),
+            max_bytes=settings.GOVERN_EVIDENCE_MAX_BYTES,
+            field="receipt",
+        )
+        stored = store_by_hash(
+            data, kind, folder="receipts", original_name=getattr(receipt, "name", "")
+        )
+    with transaction.atomic():
+        Notice.objects.select_for_update().get(pk=notice.pk)
+        if NoticeService.objects.filter(notice=notice).exists():
+            raise TransitionConflict(_("The service of this notice is already recorded."))
+        service = NoticeService.objects.create(
+            notice=notice,
+            method=method,
+            served_on=served_on,
+            recipient=recipient,
+            address=address,
+            witness=witness,
+            note=note,
+            receipt=stored.name if stored else "",
+            receipt_sha256=stored.sha256 if stored else "",
+            receipt_name=stored.original_name if stored else "",
+            receipt_type=stored.content_type if stored else "",
+            recorded_by=by,
+        )
+        publish(
+            events.NoticeServed(
+                notice_id=notice.pk, enterprise_id=notice.enterprise_id, method=method, by_id=by.pk
+            )
+        )
+    return service

@@ -216,6 +216,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"  # only to serialise eager tasks; never connected
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager Celery (the embedded demo): long jobs a request starts run on a thread (govern.background).
+GOVERN_BACKGROUND_THREADS = env_bool("GOVERN_BACKGROUND_THREADS", True)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 # Nothing lost when a worker dies: a task is acknowledged only when done, a task whose worker

@@ -11,6 +11,7 @@ from .base import BASE_DIR, STATIC_ROOT  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests call services directly; tasks run eagerly unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+GOVERN_BACKGROUND_THREADS = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
