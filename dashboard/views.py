@@ -121,7 +121,8 @@ def dashboard_view(request):
     tables = _tables(board)
     state_totals = board.state_totals()
     state_chart = bar_chart(
-        [Bar(str(label), (state_totals[s],), _list_url(state=s)) for s, label in State.choices]
+        [Bar(str(label), (state_totals[s],), _list_url(state=s)) for s, label in State.choices],
+        title=_("Enterprises by state"),
     )
     trend_series = tuple(str(State(s).label) for s in selectors.TREND_STATES)
     trend_chart = bar_chart(
@@ -135,6 +136,7 @@ def dashboard_view(request):
         ],
         series=trend_series,
         width=760,
+        title=_("Monthly trend"),
     )
     reduction_chart = bar_chart(
         [
@@ -143,6 +145,7 @@ def dashboard_view(request):
         ],
         series=(_("declared"), _("verified"), _("target")),
         width=760,
+        title=_("VOC reduction in %(y)s: declared, verified and target (t/a)") % {"y": board.year},
     )
     return render(
         request,

@@ -242,3 +242,24 @@ def test_dashboard_query_count_does_not_grow_with_enterprises(client, manager, i
         factories.done_relocation_project(enterprise)
     assert Enterprise.objects.count() == 1000
     assert dashboard_queries(client) == small
+
+
+def test_chart_labels_are_not_cut_and_every_chart_link_has_a_name():
+    from dashboard.charts import Bar, bar_chart
+
+    svg = str(
+        bar_chart(
+            [
+                Bar("relocating into a park", (12,), "/e/?state=relocating"),
+                Bar("在园区外整治提升中的企业", (3,), "/e/?state=x"),
+                *(Bar(f"state {i}", (i,), f"/e/?state={i}") for i in range(5)),
+            ],
+            title="Enterprises by state",
+        )
+    )
+    # English breaks at spaces over two lines; the whole label is the text's title.
+    assert ">relocating<" in svg and ">into a park<" in svg
+    assert "relo…" not in svg and "<title>relocating into a park</title>" in svg
+    # Each link is named by its label and value; the chart is a named group, not an image.
+    assert 'aria-label="relocating into a park 12"' in svg
+    assert 'role="group" aria-label="Enterprises by state"' in svg and 'role="img"' not in svg
