@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from govern import clock, roles
 from govern.errors import ApplicationError, InvalidInput, PermissionDenied
 from govern.events import publish
-from govern.exports import FORMULA_START
+from govern.exports import FORMULA_START, Sheet
 
 from .events import ImportQueued
 from .forms import ImportRowForm
@@ -102,6 +102,7 @@ class RowResult:
     uscc: str
     errors: list[str] = field(default_factory=list)
     enterprise_id: int | None = None
+    values: dict[str, str] = field(default_factory=dict)  # the row as read, for the error report
 
     @property
     def ok(self) -> bool:
@@ -356,6 +357,7 @@ def validate_rows(
             name=row.get("name", ""),
             uscc=normalize_uscc(row.get("uscc", "")),
             errors=errors,
+            values=row,
         )
         cleaned = {}
         for name, form_field in fields.items():
@@ -455,6 +457,48 @@ def enterprise_import(*, upload, by, skip_bad_rows: bool) -> ImportReport | Impo
         return import_job_start(upload=upload, by=by, skip_bad_rows=skip_bad_rows)
     report, forms = validate_rows(rows, by=by)
     return register_rows(report, forms, by=by, file_name=upload.name, skip_bad_rows=skip_bad_rows)
+
+
+def error_report_rows(report: ImportReport) -> list[list[str]]:
+    """The rows with errors as they were read, in the template's columns, followed by the row's line
+    in the file and its errors: fix the cells, delete nothing, and upload the file again (the two
+    last columns are not import columns and are ignored)."""
+    return [
+        [row.values.get(column.key, "") for column in COLUMNS]
+        + [str(row.number), "；".join(row.errors)]
+        for row in report.bad_rows
+    ]
+
+
+def error_report_headers() -> list[str]:
+    return [str(column.label) for column in COLUMNS] + [
+        str(_("Line in your file")),
+        str(_("Errors")),
+    ]
+
+
+def template_sheets() -> list[Sheet]:
+    """The import template: the header row, and a second sheet with the accepted values."""
+    reference = []
+    for label, names in (
+        (_("Sector"), Sector.objects.order_by("name").values_list("name", flat=True)),
+        (_("District"), District.objects.order_by("name").values_list("name", flat=True)),
+        (
+            _("Industrial park"),
+            IndustrialPark.objects.order_by("name").values_list("name", flat=True),
+        ),
+        *(
+            (column.label, [label for _v, label in Enterprise._meta.get_field(column.key).choices])
+            for column in COLUMNS
+            if column.kind == "choice"
+        ),
+        (_("In a built-up area"), ["是", "否"]),
+    ):
+        reference.extend([str(label), str(name)] for name in names)
+    return [
+        Sheet(_("Enterprises"), [str(column.label) for column in COLUMNS], []),
+        Sheet(_("Accepted values"), [_("Column"), _("Value")], reference),
+    ]
 
 
 # Background imports: the file is stored, a worker checks and imports it, the page shows progress.

@@ -34,7 +34,13 @@ from .forms import (
     TaskForm,
     TierPolicyForm,
 )
-from .importing import COLUMNS, enterprise_import
+from .importing import (
+    COLUMNS,
+    enterprise_import,
+    error_report_headers,
+    error_report_rows,
+    template_sheets,
+)
 from .models import (
     ClosureCheck,
     ClosureEvidence,
@@ -139,6 +145,8 @@ def enterprise_import_view(request):
         else:
             if isinstance(report, ImportJob):
                 return redirect("enterprises:import-job", pk=report.pk)
+            # The rows with errors, kept for this user's download of the error report.
+            request.session["enterprise_import_errors"] = error_report_rows(report)
             if report.committed:
                 messages.success(
                     request, _("Imported %(count)d enterprises.") % {"count": report.imported}
@@ -169,6 +177,26 @@ def import_job_view(request, pk: int):
             ],
         )
     return render(request, "enterprises/import_job.html", {"job": job})
+
+
+@manager_required
+def import_errors_view(request):
+    """The last import's rows with errors as .xlsx: the rows as read, with their line and errors."""
+    rows = request.session.get("enterprise_import_errors")
+    if not rows:
+        raise Http404
+    return xlsx_response(
+        "import-errors", [Sheet(_("Rows with errors"), error_report_headers(), rows)]
+    )
+
+
+@login_required
+def import_template_xlsx_view(request):
+    """The import template as an .xlsx workbook, with the accepted values on a second sheet."""
+    return xlsx_response(
+        "enterprise-import-template",
+        template_sheets(),
+    )
 
 
 @login_required

@@ -239,6 +239,47 @@ def test_import_page_reports_bad_rows(client_for, manager):
     page = response.content.decode()
     assert response.status_code == 200 and "未导入任何数据" in page and "火星区" in page
     assert not Enterprise.objects.exists()
+    # The rows with errors download as .xlsx, as they were typed, with their line and errors; the
+    # fixed file imports again (the two report columns are ignored).
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    client = client_for(manager)
+    client.post(reverse("enterprises:import"), {"file": csv_file(GOOD_ROWS + BAD_ROWS)})
+    report = client.get(reverse("enterprises:import-errors"))
+    report_bytes = b"".join(report.streaming_content)
+    sheet = load_workbook(BytesIO(report_bytes)).active
+    rows = [[c or "" for c in r] for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    assert header[-2:] == ["在文件中的行号", "错误"] and "企业名称" in header
+    assert len(rows) == 1 + len(BAD_ROWS)
+    district = header.index("区县")
+    mars = next(r for r in rows[1:] if r[district] == "火星区")
+    assert "火星区" in mars[-1]
+    # The report is itself an import file: uploaded again, the same rows are read and checked.
+    again = client.post(
+        reverse("enterprises:import"),
+        {"file": SimpleUploadedFile("errors.xlsx", report_bytes)},
+    ).content.decode()
+    assert "火星区" in again and "缺少必填列" not in again
+
+
+@pytest.mark.django_db
+def test_the_import_template_is_an_xlsx_with_the_accepted_values(client_for, manager):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    district = factories.District.objects.first()
+    response = client_for(manager).get(reverse("enterprises:import-template-xlsx"))
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    first, values = book.worksheets
+    headers = [c.value for c in first[1]]
+    assert "统一社会信用代码" in headers and "区县" in headers
+    accepted = [tuple(r) for r in values.iter_rows(min_row=2, values_only=True)]
+    assert ("区县", district.name) in accepted
 
 
 @pytest.mark.django_db
