@@ -38,6 +38,16 @@ class VisitStartForm(forms.Form):
     is_follow_up = forms.BooleanField(
         label=_("Follow-up visit to verify rectification"), required=False
     )
+    # Filled by the phone's geolocation when the inspector allows it (static/js/field.js).
+    checkin_latitude = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-geo": "latitude"})
+    )
+    checkin_longitude = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-geo": "longitude"})
+    )
+    checkin_accuracy_m = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-geo": "accuracy"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +68,14 @@ class VisitRecordForm(forms.Form):
         label=_("Conclusion details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     ended_at = forms.DateTimeField(label=_("Ended at"), required=False, widget=DateTimeLocalInput())
+    party_representative = forms.CharField(
+        label=_("Representative of the inspected party"), max_length=100, required=False
+    )
+    party_refused = forms.CharField(
+        label=_("If the representative refuses to sign: what happened, and the witness"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, visit: SiteVisit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +97,30 @@ class VisitRecordForm(forms.Form):
             )
         self.fields["conclusion"].initial = visit.conclusion
         self.fields["conclusion_text"].initial = visit.conclusion_text
+        self.fields["party_representative"].initial = visit.party_representative
+        self.fields["party_refused"].initial = visit.party_refused
+        # A signature drawn on the page arrives as a PNG data URL (static/js/field.js).
+        self.inspectors = list(visit.inspectors.order_by("pk"))
+        for key in ["party", *(u.pk for u in self.inspectors)]:
+            self.fields[f"signature_{key}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, max_length=600_000
+            )
+
+    def signature_pads(self):
+        """(field, who signs, current signature or None) for the template."""
+        current = {(s.role, s.signer_id): s for s in self.visit.signatures.all()}
+        pads = [
+            (
+                self["signature_party"],
+                _("Representative of the inspected party"),
+                current.get(("party", None)),
+            )
+        ]
+        pads += [
+            (self[f"signature_{u.pk}"], u.display_name, current.get(("inspector", u.pk)))
+            for u in self.inspectors
+        ]
+        return pads
         if visit.ended_at:
             self.fields["ended_at"].initial = timezone.localtime(visit.ended_at)
 

@@ -1,5 +1,6 @@
 """Site visits with versioned sector checklists, photos, addenda, random draws and rectification orders."""
 
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -364,6 +365,21 @@ class SiteVisit(models.Model):
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300)
+    # Where the phone was when the record was opened (browser geolocation), if the inspector allowed it.
+    checkin_latitude = models.DecimalField(
+        _("check-in latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    checkin_longitude = models.DecimalField(
+        _("check-in longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    checkin_accuracy_m = models.PositiveIntegerField(
+        _("check-in accuracy (m)"), null=True, blank=True
+    )
+    # The inspected party's representative signs on the phone, or their refusal is recorded.
+    party_representative = models.CharField(
+        _("representative of the inspected party"), max_length=100, blank=True
+    )
+    party_refused = models.TextField(_("refusal to sign, as witnessed"), blank=True)
     conclusion = models.CharField(
         _("conclusion"), max_length=10, choices=Conclusion.choices, blank=True
     )
@@ -391,6 +407,34 @@ class SiteVisit(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def checkin_distance_m(self) -> int | None:
+        """How far the check-in was from the enterprise's registered position, in metres."""
+        enterprise = self.enterprise
+        if None in (
+            self.checkin_latitude,
+            self.checkin_longitude,
+            enterprise.latitude,
+            enterprise.longitude,
+        ):
+            return None
+        return round(
+            distance_m(
+                float(self.checkin_latitude),
+                float(self.checkin_longitude),
+                float(enterprise.latitude),
+                float(enterprise.longitude),
+            )
+        )
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 class ChecklistResult(models.Model):
@@ -421,6 +465,11 @@ class ChecklistResult(models.Model):
 
 
 class VisitPhoto(UploadedFileBase):
+    class Place(models.TextChoices):
+        EXIF = "exif", _("the photo's own GPS position")
+        DEVICE = "device", _("the phone's position when it was added")
+        NONE = "", _("unknown")
+
     visit = models.ForeignKey(
         SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="photos"
     )
@@ -432,11 +481,73 @@ class VisitPhoto(UploadedFileBase):
         on_delete=models.PROTECT,
         related_name="photos",
     )
+    # When and where it was taken (the photo's EXIF, else the phone's position and the upload
+    # time), burnt into a stamped copy with the inspector's name; the original is kept unchanged.
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    place_source = models.CharField(
+        _("position from"), max_length=6, choices=Place.choices, blank=True
+    )
+    stamped = models.FileField(_("stamped copy"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
+
+
+class VisitSignature(models.Model):
+    """A signature drawn on the phone: the inspected party's representative's or an inspector's."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", _("representative of the inspected party")
+        INSPECTOR = "inspector", _("inspector")
+
+    visit = models.ForeignKey(
+        SiteVisit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    role = models.CharField(_("signed as"), max_length=10, choices=Role.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    file = models.FileField(_("file"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"), default=clock.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["role", "signed_at", "id"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(role="party"), name="one_party_signature"
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "signer"],
+                condition=models.Q(role="inspector"),
+                name="one_signature_per_inspector",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.name}"
 
 
 class VisitAddendum(AppendOnlyModel):

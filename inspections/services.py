@@ -5,6 +5,7 @@ import random
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,12 +23,12 @@ from govern.errors import InvalidInput, PermissionDenied, TransitionConflict, re
 from govern.events import publish
 from govern.language import bureau_language
 from govern.models import CLOSED_STATUSES, StoredFileBase, check_new_deadline
-from govern.uploads import IMAGE_KINDS, accept_upload, store_by_hash
+from govern.uploads import IMAGE_KINDS, JPEG, PNG, accept_upload, store_by_hash
 from govern.workdays import add_working_days
 from materials import selectors as material_selectors
 from monitoring.models import Alert
 
-from . import events
+from . import events, fieldmedia
 from .models import (
     ChecklistItem,
     ChecklistResult,
@@ -43,6 +44,7 @@ from .models import (
     SiteVisit,
     VisitAddendum,
     VisitPhoto,
+    VisitSignature,
 )
 from .selectors import enterprise_inspectors
 
@@ -102,9 +104,13 @@ def visit_start(
     location: str = "",
     planned: PlannedInspection | None = None,
     is_follow_up: bool = False,
+    checkin_latitude=None,
+    checkin_longitude=None,
+    checkin_accuracy_m=None,
 ) -> SiteVisit:
-    """Open a draft visit record with the enterprise's checklist."""
+    """Open a draft visit record with the enterprise's checklist, where the phone checked in."""
     require(roles.is_staff_role(by))
+    latitude, longitude = _position(checkin_latitude, checkin_longitude, field="location")
     team = _inspectors(inspectors, by)
     if planned is not None and planned.enterprise_id != enterprise.pk:
         raise InvalidInput(_("The planned inspection is for another enterprise."), field="planned")
@@ -122,6 +128,13 @@ def visit_start(
             or (planned is not None and planned.reason == planned.Reason.FOLLOW_UP),
             started_at=started_at or clock.now(),
             location=location.strip() or enterprise.address,
+            checkin_latitude=latitude,
+            checkin_longitude=longitude,
+            checkin_accuracy_m=(
+                min(int(checkin_accuracy_m), 100_000)
+                if latitude is not None and str(checkin_accuracy_m or "").isdigit()
+                else None
+            ),
             created_by=by,
         )
         visit.inspectors.set(team)
@@ -166,6 +179,8 @@ def visit_record(
     conclusion_text: str | None = None,
     ended_at=None,
     location: str | None = None,
+    party_representative: str | None = None,
+    party_refused: str | None = None,
 ) -> SiteVisit:
     """Save what the inspectors found so far; only a draft can be changed."""
     with transaction.atomic():
@@ -185,6 +200,10 @@ def visit_record(
             locked.conclusion_text = conclusion_text.strip()
         if location is not None and location.strip():
             locked.location = location.strip()
+        if party_representative is not None:
+            locked.party_representative = party_representative.strip()[:100]
+        if party_refused is not None:
+            locked.party_refused = party_refused.strip()
         if ended_at is not None:
             if ended_at < locked.started_at:
                 raise InvalidInput(_("The visit cannot end before it started."), field="ended_at")
@@ -194,11 +213,42 @@ def visit_record(
 
 
 def visit_add_photo(
-    *, visit: SiteVisit, upload, by, result: ChecklistResult | None = None
+    *,
+    visit: SiteVisit,
+    upload,
+    by,
+    result: ChecklistResult | None = None,
+    device_latitude=None,
+    device_longitude=None,
 ) -> VisitPhoto:
-    """Validate a photo by its content and size, store it by SHA-256 and attach it to a draft visit."""
+    """Validate a photo by its content and size, store it by SHA-256 and attach it to a draft visit.
+
+    When and where it was taken come from its EXIF, else from the phone's position sent with it and
+    the upload time; a stamped copy (time, inspector, position, enterprise) is stored beside the
+    unchanged original."""
     data, kind = accept_upload(
         upload, kinds=IMAGE_KINDS, max_bytes=settings.GOVERN_PHOTO_MAX_BYTES, field="photos"
+    )
+    facts = fieldmedia.photo_facts(data)
+    latitude, longitude, place = facts.latitude, facts.longitude, VisitPhoto.Place.EXIF
+    if latitude is None:
+        latitude, longitude = _position(device_latitude, device_longitude)
+        place = VisitPhoto.Place.DEVICE if latitude is not None else VisitPhoto.Place.NONE
+    taken_at = facts.taken_at or clock.now()
+    with bureau_language():
+        lines = fieldmedia.stamp_lines(
+            taken_at=taken_at,
+            inspector=by.display_name,
+            enterprise=visit.enterprise.name,
+            latitude=latitude,
+            longitude=longitude,
+            source=str(VisitPhoto.Place(place).label) if place else "",
+        )
+    stamped = store_by_hash(
+        fieldmedia.stamped_copy(data, lines),
+        JPEG,
+        folder="photos/stamped",
+        original_name=upload.name or "",
     )
     with transaction.atomic():
         locked = _locked_draft(visit, by)
@@ -210,6 +260,70 @@ def visit_add_photo(
             result=result,
             **StoredFileBase.stored_fields(stored),
             uploaded_by=by,
+            taken_at=taken_at,
+            latitude=latitude,
+            longitude=longitude,
+            place_source=place,
+            stamped=stamped.name,
+        )
+
+
+def _position(
+    latitude, longitude, *, field: str = "photos"
+) -> tuple[Decimal | None, Decimal | None]:
+    """A position sent by the browser, or (None, None) when absent; nonsense is refused."""
+    if latitude in (None, "") or longitude in (None, ""):
+        return None, None
+    try:
+        lat, lng = Decimal(str(latitude)), Decimal(str(longitude))
+    except (InvalidOperation, ValueError) as error:
+        raise InvalidInput(
+            _("The position sent by the phone is not valid."), field=field
+        ) from error
+    if not (lat.is_finite() and lng.is_finite() and abs(lat) <= 90 and abs(lng) <= 180):
+        raise InvalidInput(_("The position sent by the phone is not valid."), field=field)
+    return lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001"))
+
+
+def visit_sign(
+    *, visit: SiteVisit, by, image: str, role: str, signer=None, name: str = ""
+) -> VisitSignature:
+    """Keep a signature drawn on the phone: the inspected party's representative (named), or one of
+    the visit's inspectors. Signing again on a draft replaces the earlier signature."""
+    field = (
+        "signature_party"
+        if role == VisitSignature.Role.PARTY
+        else f"signature_{getattr(signer, 'pk', '')}"
+    )
+    data = fieldmedia.signature_png(image, field=field)
+    with transaction.atomic():
+        locked = _locked_draft(visit, by)
+        if role == VisitSignature.Role.PARTY:
+            name = (name or locked.party_representative).strip()
+            if not name:
+                raise InvalidInput(
+                    _("Write the representative's name before they sign."),
+                    field="party_representative",
+                )
+            signer = None
+        elif role == VisitSignature.Role.INSPECTOR:
+            if signer is None or not locked.inspectors.filter(pk=signer.pk).exists():
+                raise InvalidInput(
+                    _("Only the visit's inspectors sign as inspectors."), field=field
+                )
+            name = signer.display_name
+        else:
+            raise InvalidInput(_("Unknown signature."), field=field)
+        stored = store_by_hash(data, PNG, folder="signatures", original_name=f"{role}.png")
+        locked.signatures.filter(role=role, signer=signer).delete()
+        return VisitSignature.objects.create(
+            visit=locked,
+            role=role,
+            signer=signer,
+            name=name[:100],
+            file=stored.name,
+            sha256=stored.sha256,
+            recorded_by=by,
         )
 
 
@@ -310,6 +424,39 @@ def submit_problems(*, visit: SiteVisit) -> list[tuple[str, str]]:
                 ),
             )
         )
+    if settings.GOVERN_VISIT_SIGNATURES_REQUIRED:
+        problems.extend(_signature_problems(visit))
+    return problems
+
+
+def _signature_problems(visit: SiteVisit) -> list[tuple[str, str]]:
+    """The record is signed by the party's representative (or their refusal is recorded, with a
+    witness) and by every inspector of the visit: the signature lines of the 现场检查（勘察）笔录 in
+    环境保护部《环境行政执法文书制作指南》(2016). The article that lets a refusal be noted instead of
+    a signature was not confirmed against a stored page (see the README)."""
+    problems = []
+    signatures = list(visit.signatures.all())
+    if not any(s.role == VisitSignature.Role.PARTY for s in signatures) and not (
+        visit.party_refused.strip()
+    ):
+        problems.append(
+            (
+                "signature_party",
+                _(
+                    "The representative of the inspected party has not signed; if they refuse, "
+                    "record the refusal and its witness."
+                ),
+            )
+        )
+    signed = {s.signer_id for s in signatures if s.role == VisitSignature.Role.INSPECTOR}
+    for inspector in visit.inspectors.order_by("pk"):
+        if inspector.pk not in signed:
+            problems.append(
+                (
+                    f"signature_{inspector.pk}",
+                    _("%(name)s has not signed the record.") % {"name": inspector.display_name},
+                )
+            )
     return problems
 
 

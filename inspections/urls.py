@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/<int:pk>/addenda/", views.addendum_add_view, name="addendum-add"),
     path("orders/<int:pk>/withdraw/", views.order_withdraw_view, name="order-withdraw"),
     path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("signatures/<int:pk>/", views.signature_view, name="signature"),
     path("draws/", views.draw_list_view, name="draws"),
     path("draws/new/", views.draw_create_view, name="draw-create"),
     path("draws/<int:pk>/", views.draw_detail_view, name="draw"),

@@ -51,6 +51,7 @@ from .models import (
     RandomDraw,
     RectificationOrder,
     VisitPhoto,
+    VisitSignature,
 )
 
 
@@ -131,6 +132,9 @@ def visit_start_view(request, enterprise_pk: int):
                 location=form.cleaned_data["location"],
                 is_follow_up=form.cleaned_data["is_follow_up"],
                 planned=planned,
+                checkin_latitude=form.cleaned_data["checkin_latitude"],
+                checkin_longitude=form.cleaned_data["checkin_longitude"],
+                checkin_accuracy_m=form.cleaned_data["checkin_accuracy_m"],
                 by=request.user,
             )
         except errors.ApplicationError as error:
@@ -158,10 +162,32 @@ def _save_photos(request, visit, results_by_pk) -> list[str]:
             uploads += [(result, f) for f in request.FILES.getlist(key)]
     for result, upload in uploads:
         try:
-            services.visit_add_photo(visit=visit, upload=upload, result=result, by=request.user)
+            services.visit_add_photo(
+                visit=visit,
+                upload=upload,
+                result=result,
+                device_latitude=request.POST.get("device_latitude"),
+                device_longitude=request.POST.get("device_longitude"),
+                by=request.user,
+            )
         except errors.ApplicationError as error:
             problems.append(str(error.message))
     return problems
+
+
+def _save_signatures(request, visit, form) -> None:
+    """Keep the signatures drawn since the last save; a bad one is shown at its pad."""
+    drawn = [("party", None, "signature_party")] + [
+        ("inspector", u, f"signature_{u.pk}") for u in form.inspectors
+    ]
+    for role, signer, field in drawn:
+        image = form.cleaned_data.get(field) or ""
+        if not image:
+            continue
+        try:
+            services.visit_sign(visit=visit, by=request.user, image=image, role=role, signer=signer)
+        except errors.ApplicationError as error:
+            form.add_error(field, str(error.message))
 
 
 @login_required
@@ -190,6 +216,8 @@ def visit_view(request, pk: int):
                 conclusion=form.cleaned_data["conclusion"],
                 conclusion_text=form.cleaned_data["conclusion_text"],
                 ended_at=form.cleaned_data["ended_at"],
+                party_representative=form.cleaned_data["party_representative"],
+                party_refused=form.cleaned_data["party_refused"],
                 by=request.user,
             )
         except errors.ApplicationError as error:
@@ -197,7 +225,8 @@ def visit_view(request, pk: int):
         else:
             for problem in _save_photos(request, visit, {r.pk: r for r in form.results}):
                 messages.error(request, problem)
-            done = _visit_action(request, visit, action, form, order_form)
+            _save_signatures(request, visit, form)
+            done = None if form.errors else _visit_action(request, visit, action, form, order_form)
             if done is not None:
                 messages.success(request, done)
                 anchor = "#orders" if action == "order" else ""
@@ -231,6 +260,8 @@ def _problem_anchor(field: str) -> str:
     """Where on the page a problem is fixed: the checklist item, the conclusion, or the top."""
     if field.startswith(("outcome_", "note_")):
         return "item-" + field.split("_", 1)[1]
+    if field.startswith(("signature_", "party_")):
+        return "signatures"
     return "conclusion" if field in ("conclusion", "conclusion_text", "ended_at") else "record"
 
 
@@ -300,6 +331,7 @@ def _visit_detail(request, visit, inspectors):
             "closed_orders": visit.closed_orders.select_related("visit"),
             "addenda": visit.addenda.select_related("author"),
             "addendum_form": AddendumForm() if visit.is_submitted else None,
+            "signatures": visit.signatures.all(),
             **_alert_context(visit),
             **_source_context(visit, request.user),
         },
@@ -345,14 +377,36 @@ def addendum_add_view(request, pk: int):
 
 @login_required
 def photo_view(request, pk: int):
+    """The stamped copy (time, inspector, position); ``?original=1`` gives the file as uploaded."""
     photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
     selectors.visit_get(
         user=request.user, pk=photo.visit_id
     )  # 404 unless the user may see the visit
+    if photo.stamped and not request.GET.get("original"):
+        return stored_file_response(
+            photo.stamped.name,
+            content_type="image/jpeg",
+            filename=f"{photo.sha256[:12]}-stamped.jpg",
+            user=request.user,
+            cache_seconds=3600,
+        )
     return stored_file_response(
         photo.file.name,
         content_type=photo.content_type,
         filename=photo.original_name or f"{photo.sha256[:12]}.jpg",
+        user=request.user,
+        cache_seconds=3600,
+    )
+
+
+@login_required
+def signature_view(request, pk: int):
+    signature = get_object_or_404(VisitSignature, pk=pk)
+    selectors.visit_get(user=request.user, pk=signature.visit_id)  # 404 unless allowed
+    return stored_file_response(
+        signature.file.name,
+        content_type="image/png",
+        filename=f"signature-{signature.pk}.png",
         user=request.user,
         cache_seconds=3600,
     )

@@ -1,10 +1,12 @@
 """HTML templates to PDF with WeasyPrint; one FontConfiguration per process, so fonts load once."""
 
+import base64
 import functools
 from datetime import date, timedelta
 
 import segno
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -65,13 +67,33 @@ def _rectification(notice: Notice) -> dict:
     }
 
 
+def _image_uri(name: str, content_type: str) -> str:
+    """A stored image as a data URI, so the PDF carries it whatever the storage (disk or S3)."""
+    with default_storage.open(name, "rb") as stored:
+        return f"data:{content_type};base64,{base64.b64encode(stored.read()).decode()}"
+
+
 def _inspection_record(notice: Notice) -> dict:
     visit = notice.visit
+    signatures = list(visit.signatures.select_related("signer"))
     return {
         "visit": visit,
         "inspectors": list(visit.inspectors.all()),
         "results": list(visit.results.select_related("item").prefetch_related("photos")),
         "orders": list(visit.orders.all()),
+        "party_signature": next(
+            (
+                (s.name, _image_uri(s.file.name, "image/png"))
+                for s in signatures
+                if s.role == "party"
+            ),
+            None,
+        ),
+        "inspector_signatures": [
+            (s.name, _image_uri(s.file.name, "image/png"))
+            for s in signatures
+            if s.role == "inspector"
+        ],
     }
 
 

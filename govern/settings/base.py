@@ -304,6 +304,9 @@ LOGGING = {
 }
 
 GOVERN_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# A visit record is submitted only when signed on the phone by the inspected party's representative
+# (or with their refusal recorded) and by each inspector of the visit.
+GOVERN_VISIT_SIGNATURES_REQUIRED = env_bool("GOVERN_VISIT_SIGNATURES_REQUIRED", True)
 # Photos and image evidence above this many pixels are refused (a 48-megapixel phone photo passes).
 GOVERN_IMAGE_MAX_PIXELS = 50_000_000
 GOVERN_DEFAULT_RECTIFICATION_DAYS = 30

@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests call services directly; tasks run eagerly unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 GOVERN_BACKGROUND_THREADS = False
+# Most tests submit records to test something else; tests of the signing rule turn it on.
+GOVERN_VISIT_SIGNATURES_REQUIRED = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -82,7 +82,8 @@ def test_photo_download_is_permission_checked(visit, inspector, client):
     )
     url = reverse("inspections:photo", args=[photo.pk])
     client.force_login(inspector)
-    assert client.get(url)["Content-Type"] == "image/png"
+    assert client.get(url)["Content-Type"] == "image/jpeg"  # the stamped copy
+    assert client.get(url + "?original=1")["Content-Type"] == "image/png"  # as uploaded
     client.force_login(factories.enterprise_user(factories.EnterpriseFactory()))
     assert client.get(url).status_code == 404
     client.logout()

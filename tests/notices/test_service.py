@@ -20,6 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), (200, 200, 200)).save(buffer, format="PNG")
@@ -104,7 +105,9 @@ def test_a_batch_is_confirmed_with_its_recipients_numbered_at_once_and_printed(
     ]
 
 
-def test_the_batch_renders_on_a_thread_when_celery_runs_in_the_request(settings, manager, inspector):
+def test_the_batch_renders_on_a_thread_when_celery_runs_in_the_request(
+    settings, manager, inspector
+):
     """The embedded demo has no worker: the batch must not render inside the issuing request."""
     import threading
 
