@@ -99,6 +99,8 @@ class VisitRecordForm(forms.Form):
         self.fields["conclusion_text"].initial = visit.conclusion_text
         self.fields["party_representative"].initial = visit.party_representative
         self.fields["party_refused"].initial = visit.party_refused
+        if visit.ended_at:
+            self.fields["ended_at"].initial = timezone.localtime(visit.ended_at)
         # A signature drawn on the page arrives as a PNG data URL (static/js/field.js).
         self.inspectors = list(visit.inspectors.order_by("pk"))
         for key in ["party", *(u.pk for u in self.inspectors)]:
@@ -121,8 +123,6 @@ class VisitRecordForm(forms.Form):
             for u in self.inspectors
         ]
         return pads
-        if visit.ended_at:
-            self.fields["ended_at"].initial = timezone.localtime(visit.ended_at)
 
     def refresh_photos(self) -> None:
         """Re-read the photos after a save, so those just uploaded show when the page is re-shown."""
