@@ -17,6 +17,7 @@ from inspections import services as inspection_services
 from inspections.models import ChecklistResult, PlannedInspection, SiteVisit
 from monitoring.models import MonitoringPoint
 
+from .inspections import sign_visit
 from .materials import _account
 
 GRADES = [("A", 8), ("B", 25), ("C", 32), ("D", 20), ("leading", 5), ("", 10)]
@@ -207,6 +208,7 @@ def _past_episode(*, rng: random.Random, users) -> None:
                 + ("未落实停产措施，移送执法。" if problems else ""),
                 by=inspector,
             )
+        sign_visit(visit, by=inspector, rng=rng)
         with clock.at(visited + timedelta(hours=1)):
             inspection_services.visit_submit(visit=visit, by=inspector)
     with clock.at(start + timedelta(days=3, hours=1)):

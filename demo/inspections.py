@@ -1,8 +1,10 @@
 """Demo inspections for load_demo: past visits with orders, follow-ups, a random draw and a draft."""
 
+import base64
 import io
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
@@ -34,6 +36,32 @@ def demo_photo(rng: random.Random) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=70)
     return SimpleUploadedFile("现场照片.jpg", buffer.getvalue())
+
+
+def demo_signature(rng: random.Random) -> str:
+    """A scribble as a signature pad would send it (a PNG data URL)."""
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    x, points = 40, []
+    while x < 540:
+        points.append((x, rng.randint(50, 160)))
+        x += rng.randint(25, 70)
+    draw.line(points, fill=(17, 17, 17, 255), width=4, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def sign_visit(visit: SiteVisit, *, by, rng: random.Random) -> None:
+    """The representative and every inspector sign, as they do on the phone before submitting."""
+    services.visit_record(
+        visit=visit, party_representative=visit.enterprise.legal_representative or "企业代表", by=by
+    )
+    services.visit_sign(visit=visit, by=by, image=demo_signature(rng), role="party")
+    for inspector in visit.inspectors.all():
+        services.visit_sign(
+            visit=visit, by=by, image=demo_signature(rng), role="inspector", signer=inspector
+        )
 
 
 def _visit(
@@ -75,6 +103,18 @@ def _record_visit(
         started_at=started,
         is_follow_up=follow_up,
         planned=planned,
+        # The phone checks in at the gate, a few tens of metres from the registered position.
+        checkin_latitude=(
+            enterprise.latitude + Decimal(rng.randint(-40, 40)) / 100000
+            if enterprise.latitude is not None
+            else None
+        ),
+        checkin_longitude=(
+            enterprise.longitude + Decimal(rng.randint(-40, 40)) / 100000
+            if enterprise.longitude is not None
+            else None
+        ),
+        checkin_accuracy_m=str(rng.randint(5, 30)),
     )
     results = list(visit.results.select_related("item"))
     failed = rng.sample(results, min(problems, len(results)))
@@ -102,6 +142,7 @@ def _record_visit(
         )
     clock_end = started + timedelta(hours=2)
     services.visit_record(visit=visit, conclusion=conclusion, conclusion_text=text, by=lead)
+    sign_visit(visit, by=lead, rng=rng)
     with clock.at(clock_end):
         return services.visit_submit(visit=visit, verified_orders=verify, by=lead)
 

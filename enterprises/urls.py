@@ -6,6 +6,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list_view, name="list"),
     path("export.xlsx", views.enterprise_export_view, name="export"),
+    path("map/", views.enterprise_map_view, name="map"),
     path("new/", views.enterprise_create_view, name="create"),
     path("import/", views.enterprise_import_view, name="import"),
     path("import/template.csv", views.import_template_view, name="import-template"),

@@ -20,7 +20,7 @@ from govern.files import stored_file_response
 from govern.params import int_param
 from govern.views import form_action
 
-from . import selectors, services
+from . import mapping, selectors, services
 from .exporting import enterprises_sheet
 from .filters import EnterpriseFilter
 from .forms import (
@@ -46,11 +46,13 @@ from .models import (
     ClosureEvidence,
     District,
     ImportJob,
+    IndustrialPark,
     RelocationEvidence,
     RelocationMilestone,
     RemediationTask,
     ScatteredCluster,
     State,
+    Tier,
     TierPolicy,
     TierPolicyVersion,
     on_path,
@@ -62,6 +64,124 @@ def _filtered(request) -> EnterpriseFilter:
     return EnterpriseFilter(
         request.GET or None, queryset=selectors.enterprise_list(user=request.user)
     )
+
+
+TIER_COLOURS = {"A": "#16a34a", "B": "#2563eb", "C": "#d97706", "D": "#dc2626", "": "#6b7280"}
+STATE_COLOURS = {
+    State.REGISTERED: "#94a3b8",
+    State.GRADED: "#2563eb",
+    State.REMEDIATING: "#d97706",
+    State.COMPLIANT: "#16a34a",
+    State.RELOCATING: "#9333ea",
+    State.RELOCATED: "#0d9488",
+    State.CLOSED: "#111827",
+}
+
+
+@staff_required
+def enterprise_map_view(request):
+    """Enterprises on the city map, coloured by tier or by state, with the districts, the built-up
+    areas and the parks; the list's filters apply. Every point links to its enterprise."""
+    filterset = _filtered(request)
+    by_state = request.GET.get("colour") == "state"
+    rows = list(
+        filterset.qs.order_by().values_list(
+            "pk", "name", "latitude", "longitude", "tier", "state", "district__name"
+        )
+    )
+    project = mapping.projection()
+    tiers = dict(Tier.choices)
+    states = dict(State.choices)
+    points, unplaced = [], 0
+    for pk, name, lat, lng, tier, state, district in rows:
+        if lat is None or lng is None:
+            unplaced += 1
+            continue
+        x, y = project.xy(float(lng), float(lat))
+        points.append(
+            {
+                "pk": pk,
+                "x": x,
+                "y": y,
+                "colour": STATE_COLOURS.get(state, "#6b7280")
+                if by_state
+                else TIER_COLOURS.get(tier or "", "#6b7280"),
+                "label": f"{name} · {district} · {tiers.get(tier, _('ungraded'))} · {states.get(state, state)}",
+            }
+        )
+    legend = (
+        [(states[s], c) for s, c in STATE_COLOURS.items()]
+        if by_state
+        else [(tiers.get(t, _("ungraded")), c) for t, c in TIER_COLOURS.items()]
+    )
+    query = request.GET.copy()
+    query.pop("colour", None)
+    base = _map_base()
+    # A district chosen in the filter fills the map: the view box is its area, points keep their size.
+    district = filterset.form.cleaned_data.get("district") if filterset.form.is_valid() else None
+    cell = mapping.district_cells().get(district.code) if district else None
+    if cell:
+        xs, ys = [q[0] for q in cell], [q[1] for q in cell]
+        pad = 20
+        view = (
+            min(xs) - pad,
+            min(ys) - pad,
+            max(xs) - min(xs) + 2 * pad,
+            max(ys) - min(ys) + 2 * pad,
+        )
+    else:
+        view = (0, 0, base["width"], base["height"])
+    zoom = max(view[2] / base["width"], view[3] / base["height"])
+    return render(
+        request,
+        "enterprises/map.html",
+        {
+            "filter": filterset,
+            "base": base,
+            "view": " ".join(f"{v:.1f}" for v in view),
+            "radius": f"{view[2] / 110:.2f}",  # the same size on screen at any zoom
+            "zoom": zoom,
+            "points": points,
+            "unplaced": unplaced,
+            "legend": legend,
+            "by_state": by_state,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _map_base() -> dict:
+    """The drawn city: district areas with their names, built-up areas, parks."""
+    project = mapping.projection()
+    districts = {d.code: d for d in District.objects.all()}
+    parks = IndustrialPark.objects.all()
+    return {
+        "width": project.width,
+        "height": project.height,
+        "districts": [
+            {
+                "code": code,
+                "name": districts[code].name if code in districts else code,
+                "path": mapping.path(cell),
+                "centre": mapping.district_centre(code),
+            }
+            for code, cell in mapping.district_cells().items()
+        ],
+        "built_up": [
+            {"name": a["name"], "path": mapping.path(a["points"])} for a in mapping.built_up_areas()
+        ],
+        "parks": [
+            {"name": park.name, "x": at[0], "y": at[1]}
+            for park in parks
+            if (at := mapping.park_point(park.code))
+        ],
+        "bounds": {
+            "west": project.west,
+            "north": project.north,
+            "scale": project.scale,
+            "cos": project.cos_lat,
+        },
+    }
 
 
 @login_required
@@ -100,7 +220,9 @@ def enterprise_create_view(request):
             messages.success(request, _("Registered %(name)s.") % {"name": enterprise.name})
             return redirect("dossier:detail", pk=enterprise.pk)
     return render(
-        request, "enterprises/form.html", {"form": form, "title": _("Register an enterprise")}
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": _("Register an enterprise"), "base": _map_base()},
     )
 
 
@@ -125,6 +247,7 @@ def enterprise_edit_view(request, pk: int):
             "form": form,
             "title": _("Edit %(name)s") % {"name": enterprise.name},
             "enterprise": enterprise,
+            "base": _map_base(),
         },
     )
 

@@ -22,7 +22,7 @@ from demo.evidence import create_demo_portal
 from demo.inspections import create_demo_inspections
 from demo.materials import create_demo_materials
 from demo.monitoring import create_demo_monitoring
-from enterprises import services
+from enterprises import mapping, services
 from enterprises.models import (
     ClosureCheck,
     Criterion,
@@ -323,6 +323,17 @@ class Command(BaseCommand):
             # Each enterprise's history runs through the real services on a demo clock, starting
             # up to two years ago, so due dates, trends and yearly reductions look like a real city.
             timeline = DemoTimeline(rng, start=now - timedelta(days=rng.randint(60, 720)), end=now)
+            # Placed inside its district on the shipped map: in a built-up area if it is in one,
+            # beside its park if it has one.
+            built_up = rng.random() < 0.35
+            where = mapping.point_in_district(district.code, rng, built_up=built_up and not park)
+            park_at = mapping.map_data()["parks"].get(park.code) if park else None
+            if park_at:
+                where = (
+                    park_at[0] + rng.uniform(-0.012, 0.012),
+                    park_at[1] + rng.uniform(-0.01, 0.01),
+                )
+            where = where or (118.6, 24.9)
             with timeline.here():
                 enterprise = services.enterprise_register(
                     data={
@@ -331,12 +342,12 @@ class Command(BaseCommand):
                         "district": district,
                         "park": park,
                         "address": f"福建省泉州市{district.name}{rng.choice(['工业路', '滨江路', '科技路', '创业大道', '兴业街'])}{rng.randint(1, 399)}号",
-                        "latitude": Decimal(f"{24.6 + rng.random() * 0.9:.6f}"),
-                        "longitude": Decimal(f"{118.0 + rng.random() * 1.0:.6f}"),
+                        "latitude": Decimal(f"{where[1]:.6f}"),
+                        "longitude": Decimal(f"{where[0]:.6f}"),
                         "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
                         "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
                         "contact_phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
-                        "in_built_up_area": rng.random() < 0.35,
+                        "in_built_up_area": built_up,
                         "exit_due_year": rng.choice([None, None, 2026, 2027]),
                         "handles_hazardous_chemicals": sector.code
                         in {"petrochemical", "chemical", "oil_storage"},
