@@ -28,5 +28,8 @@ urlpatterns = [
     path("health/", health.health_view, name="health"),
     # Browsers ask for /favicon.ico on pages that name none (the API docs, files opened directly).
     path("favicon.ico", views.favicon),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
     path("admin/", admin.site.urls),
 ]

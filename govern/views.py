@@ -5,9 +5,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from govern import errors, roles
 
@@ -44,23 +47,35 @@ def redirect_back(request, fallback: str):
 
 
 def form_action(request, form, call: Callable[[dict], str]) -> None:
-    """Validate a small POSTed form, run ``call`` (a service) with its data, and report as messages.
+    """Validate a small POSTed form, run ``call`` (a service) with its data, and report.
 
-    ``call`` returns the success message; domain errors and field errors become error messages, a
-    field's named by its label (the message stands at the top of the page, away from the field).
+    ``call`` returns the success message. A refusal (a field's error or a domain error) is kept in
+    the session for the page the view redirects to: the page shows each message at its field and
+    puts back what was typed (govern.js); a short message at the top says nothing was saved.
     """
+    refused: dict[str, list[str]] = {}
     if not form.is_valid():
-        for field, field_errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for message in field_errors:
-                messages.error(request, f"{label}：{message}" if label else message)
-        return
-    try:
-        done = call(form.cleaned_data)
-    except errors.ApplicationError as error:
-        messages.error(request, str(error.message))
+        refused = {
+            (field if field in form.fields else "__all__"): [str(m) for m in field_errors]
+            for field, field_errors in form.errors.items()
+        }
     else:
-        messages.success(request, done)
+        try:
+            done = call(form.cleaned_data)
+        except errors.ApplicationError as error:
+            field = error.field if error.field in form.fields else "__all__"
+            refused = {field: [str(error.message)]}
+        else:
+            messages.success(request, done)
+            return
+    labels = {name: str(form.fields[name].label or "") for name in refused if name in form.fields}
+    request.session["failed_form"] = {"action": request.path, "errors": refused, "labels": labels}
+    named = "；".join(
+        f"{labels[name]}：{message}" if labels.get(name) else message
+        for name, field_messages in refused.items()
+        for message in field_messages
+    )
+    messages.error(request, _("Not saved — %(problems)s") % {"problems": named})
 
 
 def favicon(request):
@@ -77,3 +92,42 @@ def locked_out(request, original_response=None, credentials=None):
 def csrf_failure(request, reason=""):
     """A form posted after its page expired: say so in the user's language, not Django's English."""
     return render(request, "403_csrf.html", status=403)
+
+
+# The installable web app (a PWA): its manifest, its service worker at the site's root (a worker
+# controls only the paths below its own URL), and the page shown offline when nothing is kept.
+
+
+def manifest(request):
+    return JsonResponse(
+        {
+            "name": _("VOC tiered governance"),
+            "short_name": _("govern"),
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#f4f5f7",
+            "theme_color": "#0f5c4a",
+            "lang": request.LANGUAGE_CODE,
+            "icons": [
+                {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def service_worker(request):
+    path = finders.find("js/sw.js")
+    with open(path, encoding="utf-8") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # a new version is picked up at the next visit
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def offline(request):
+    return render(request, "offline.html")

@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "govern.context_processors.roles",
                 "govern.context_processors.notifications",
+                "govern.context_processors.failed_form",
             ],
         },
     },

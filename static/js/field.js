@@ -91,5 +91,16 @@
       });
     }
     restore();
+    pad.addEventListener("restore", () => {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      inked = false;
+      if (input.value) {
+        const shown = pad.querySelector("img.signature");
+        if (shown) shown.hidden = true;
+        canvas.hidden = false;
+        clear.hidden = false;
+      }
+      restore();
+    });
   });
 })();

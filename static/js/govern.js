@@ -44,3 +44,72 @@ document.querySelectorAll("table.list:not(.numbers)").forEach((table) => {
     });
   });
 });
+
+// The installable web app: staff pages register the service worker (static/js/sw.js), which keeps
+// the visit pages and today's work readable without a connection. The login page tells it to
+// forget the last user's pages.
+if ("serviceWorker" in navigator) {
+  const body = document.body.dataset;
+  if (body.serviceWorker) navigator.serviceWorker.register(body.serviceWorker, { scope: "/" });
+  if (body.forgetPages && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage("forget-pages");
+  }
+}
+
+// Small forms post to their own URL and come back to the page they were on. What was typed is
+// kept in this tab before the post; when the server refused it (a #failed-form record on the page
+// that follows), the form is filled in again and each error is shown at its field.
+(() => {
+  const stashKey = (form) => "govern-form:" + new URL(form.action, location.href).pathname;
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.method !== "post" || form.id === "record") return;
+    const values = [];
+    for (const field of form.elements) {
+      if (!field.name || field.type === "file" || field.type === "password" || field.name === "csrfmiddlewaretoken") continue;
+      if ((field.type === "checkbox" || field.type === "radio") && !field.checked) continue;
+      values.push([field.name, field.value]);
+    }
+    try { sessionStorage.setItem(stashKey(form), JSON.stringify(values)); } catch (error) { /* private mode */ }
+  }, true);
+  const record = document.getElementById("failed-form");
+  if (!record) {
+    Object.keys(sessionStorage).filter((k) => k.startsWith("govern-form:")).forEach((k) => sessionStorage.removeItem(k));
+    return;
+  }
+  const failed = JSON.parse(record.textContent);
+  const form = Array.from(document.querySelectorAll("form[method=post]"))
+    .find((f) => new URL(f.action, location.href).pathname === failed.action);
+  if (!form) return;
+  const stored = JSON.parse(sessionStorage.getItem(stashKey(form)) || "[]");
+  sessionStorage.removeItem(stashKey(form));
+  for (const [name, value] of stored) {
+    for (const field of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+      if (field.type === "checkbox" || field.type === "radio") field.checked = field.value === value;
+      else if (field.type !== "hidden") field.value = value;
+    }
+  }
+  let first = null;
+  for (const [name, messages] of Object.entries(failed.errors)) {
+    const field = name === "__all__" ? null : form.querySelector(`[name="${CSS.escape(name)}"]`);
+    for (const message of messages) {
+      const p = document.createElement("p");
+      p.className = "error";
+      p.textContent = message;
+      if (field) {
+        const holder = field.closest(".field, label") || field;
+        holder.classList.add("has-error");
+        holder.after(p);
+        field.setAttribute("aria-invalid", "true");
+        first = first || field;
+      } else {
+        form.prepend(p);
+      }
+    }
+  }
+  for (let node = form.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") node.open = true;
+  }
+  (first || form).scrollIntoView({ block: "center" });
+  if (first) first.focus();
+})();

@@ -171,3 +171,41 @@ def test_portal_page_queries_do_not_grow_with_items(
     client.force_login(account)
     with django_assert_max_num_queries(16):  # + the warning-instruction banner
         assert client.get(reverse("portal:home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_small_form_comes_back_with_its_errors_at_their_fields(
+    client, remediating, account
+):
+    """The page the form returns to carries the refusal (field, message) once: govern.js puts the
+    typed text back and shows each message at its field; the top message names the field."""
+    import json
+    import re
+
+    client.force_login(account)
+    url = reverse("portal:extension-request", args=["task", task_of(remediating).pk])
+    response = client.post(
+        url, {"requested_deadline": "not-a-date", "reason": "设备供货延迟"}, follow=True
+    )
+    page = response.content.decode()
+    record = re.search(r'<script id="failed-form" type="application/json">(.+?)</script>', page)
+    failed = json.loads(record.group(1))
+    assert failed["action"] == url
+    assert list(failed["errors"]) == ["requested_deadline"]
+    assert (
+        "新的期限" in page or failed["labels"]["requested_deadline"] in page
+    )  # the field is named
+    assert "未保存" in page
+    # A domain refusal lands on its field too (a date before the current deadline).
+    response = client.post(
+        url, {"requested_deadline": "2000-01-01", "reason": "设备供货延迟"}, follow=True
+    )
+    failed = json.loads(
+        re.search(
+            r'<script id="failed-form" type="application/json">(.+?)</script>',
+            response.content.decode(),
+        ).group(1)
+    )
+    assert "requested_deadline" in failed["errors"]
+    # Read once: the next page shows nothing of it.
+    assert "failed-form" not in client.get(reverse("portal:home")).content.decode()
