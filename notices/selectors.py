@@ -47,6 +47,7 @@ def grading_batch_candidates(*, district=None):
         Enterprise.objects.exclude(tier="")
         .exclude(state__in=[State.CLOSED, State.RELOCATED])
         .annotate(current_assessment=Subquery(latest))
+        .filter(current_assessment__isnull=False)  # a tier set without a grading has no notice
         .exclude(
             Exists(
                 Notice.objects.filter(

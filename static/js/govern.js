@@ -113,3 +113,18 @@ if ("serviceWorker" in navigator) {
   (first || form).scrollIntoView({ block: "center" });
   if (first) first.focus();
 })();
+
+// A batch being rendered in the background: its progress bar follows the workers, and the page
+// reloads once every notice is done (to offer the downloads).
+document.querySelectorAll("progress[data-poll]").forEach((bar) => {
+  const tick = async () => {
+    try {
+      const response = await fetch(bar.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const progress = await response.json();
+      bar.value = progress.ready + progress.failed;
+      if (progress.ready + progress.failed >= progress.total) { location.reload(); return; }
+    } catch (error) { /* try again */ }
+    setTimeout(tick, 1500);
+  };
+  setTimeout(tick, 1000);
+});

@@ -8,7 +8,7 @@
   const texts = document.getElementById("offline-texts").dataset;
   const banner = document.getElementById("offline-banner");
   const key = `${form.dataset.user}:${form.dataset.visit}`;
-  const KEPT = /^(outcome_|note_|conclusion|ended_at|party_|signature_|verified_orders|device_)/;
+  const KEPT = /^(outcome_|note_|conclusion|ended_at|party_|signature_|verified_orders)/;
 
   const db = new Promise((resolve, reject) => {
     const open = indexedDB.open("govern-drafts", 1);
@@ -108,7 +108,11 @@
     timer = setTimeout(keep, 100);
   });
   form.addEventListener("submit", async (event) => {
-    if (navigator.onLine) { await forget(); return; }  // the server takes it from here
+    if (navigator.onLine) {  // the server takes it; the next page drops the copy once it shows it
+      clearTimeout(timer);
+      await keep();
+      return;
+    }
     event.preventDefault();
     await keep();
     show(texts.savedOffline.replace("{time}", time(draft.savedAt)), "warn");
@@ -169,8 +173,11 @@
     location.reload();
   };
 
+  let syncing = false;
   const sync = async () => {
-    if (!draft || !navigator.onLine) return;
+    // One at a time; while conflicts wait for the inspector, nothing else is sent.
+    if (!draft || !navigator.onLine || syncing || document.querySelector(".conflicts")) return;
+    syncing = true;
     show(texts.sending);
     try {
       const page = await fetch(location.pathname, { credentials: "same-origin", cache: "no-store" });
@@ -187,6 +194,8 @@
       await upload(merged);
     } catch (error) {
       show(texts.sendFailed, "warn");
+    } finally {
+      syncing = false;
     }
   };
 
@@ -201,7 +210,9 @@
     photos = stored.photos || [];
     const changed = Object.keys(stored.values).some((name) => !same(stored.values[name], base[name]));
     if (!changed && !photos.length) { await forget(); draft = null; return; }
-    apply(merge(stored.base, stored.values, base).merged);
+    // What is on the page now (the server's record, and anything typed since the page opened)
+    // wins where the draft did not change a field.
+    apply(merge(stored.base, stored.values, snapshot(form)).merged);
     show(texts.restored.replace("{time}", time(stored.savedAt)).replace("{n}", photos.length), "warn");
     if (navigator.onLine) sync();
   })();

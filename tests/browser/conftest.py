@@ -55,8 +55,8 @@ def media_in_tmp(settings, tmp_path):
 class Session:
     """One user in one browser context: logs in, moves around, records JavaScript errors and shots."""
 
-    def __init__(self, browser, live_server, name: str, viewport: dict):
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+    def __init__(self, browser, live_server, name: str, viewport: dict, **options):
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
         self.page = self.context.new_page()
         self.base = live_server.url
         self.name = name
@@ -94,8 +94,8 @@ class Session:
 def session(chromium, live_server):
     opened = []
 
-    def make(name: str, *, phone: bool = False) -> Session:
-        s = Session(chromium, live_server, name, PHONE if phone else DESKTOP)
+    def make(name: str, *, phone: bool = False, **options) -> Session:
+        s = Session(chromium, live_server, name, PHONE if phone else DESKTOP, **options)
         opened.append(s)
         return s
 
