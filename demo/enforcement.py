@@ -15,8 +15,10 @@ from govern import clock
 from govern.workdays import add_working_days
 from inspections import services as inspection_services
 from inspections.models import InspectionItem, PublicResult
+from notices import services as notice_services
+from notices.models import Notice, NoticeKind, ServiceMethod
 
-from .inspections import _visit
+from .inspections import _visit, demo_photo
 
 STAFF = ("inspector", "inspector2", "inspector3", "inspector4")  # the manager decides, not drawn
 PUBLIC_SUMMARIES = {
@@ -270,3 +272,39 @@ def create_demo_enforcement(*, rng: random.Random, users: dict) -> None:
             )
     else:
         case_from_visit(targets[4], today - timedelta(days=30))
+
+
+def create_demo_service_records(*, rng: random.Random, users) -> None:
+    """Records of service (送达) for most notices issued a few days ago: handed over with the signed
+    receipt, a few by post or left after a refusal; the newest are still to be recorded."""
+    inspector = users["inspector"]
+    today = clock.today()
+    notices = list(
+        Notice.objects.filter(
+            kind__in=[NoticeKind.RECTIFICATION, NoticeKind.RELOCATION, NoticeKind.CLOSURE],
+            issued_at__date__lte=today - timedelta(days=3),
+        )
+        .select_related("enterprise")
+        .order_by("issued_at")[:24]
+    )
+    for notice in notices:
+        issued = timezone.localdate(notice.issued_at)
+        served_on = min(issued + timedelta(days=rng.randint(0, 3)), today)
+        method = rng.choices(
+            [ServiceMethod.DIRECT, ServiceMethod.MAIL, ServiceMethod.LEFT], [8, 2, 1]
+        )[0]
+        receipt = demo_photo(rng)
+        receipt.name = "送达回证.jpg"
+        notice_services.notice_service_record(
+            notice=notice,
+            method=method,
+            served_on=served_on,
+            recipient=notice.enterprise.legal_representative or "企业负责人",
+            address=notice.enterprise.address,
+            witness="园区管委会工作人员" if method == ServiceMethod.LEFT else "",
+            note="法定代表人拒绝签收，文书留置于企业门卫室并拍照记录。"
+            if method == ServiceMethod.LEFT
+            else "",
+            receipt=receipt,
+            by=inspector,
+        )

@@ -69,7 +69,7 @@ class VisitRecordForm(forms.Form):
     )
     ended_at = forms.DateTimeField(label=_("Ended at"), required=False, widget=DateTimeLocalInput())
     party_representative = forms.CharField(
-        label=_("Representative of the inspected party"), max_length=100, required=False
+        label=_("Name of the inspected party's representative"), max_length=100, required=False
     )
     party_refused = forms.CharField(
         label=_("If the representative refuses to sign: what happened, and the witness"),

@@ -382,7 +382,9 @@ def photo_view(request, pk: int):
     selectors.visit_get(
         user=request.user, pk=photo.visit_id
     )  # 404 unless the user may see the visit
-    if photo.stamped and not request.GET.get("original"):
+    # Staff see the stamped copy; an enterprise gets the original without its metadata (as before
+    # stamping: the place and the inspector's name are the bureau's).
+    if photo.stamped and not request.GET.get("original") and roles.is_staff_role(request.user):
         return stored_file_response(
             photo.stamped.name,
             content_type="image/jpeg",

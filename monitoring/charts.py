@@ -93,10 +93,8 @@ def hourly_chart(
         *_f(left, width - right, top + plot_h, top + plot_h),
     )
     return format_html(
+        # Styled by govern.css (svg.chart.hourly): a <style> element would be refused by the CSP.
         '<svg class="chart hourly" viewBox="0 0 {} {}" role="img" aria-label="{}">'
-        "<style>.t{{font-size:10px;text-anchor:middle;fill:#6b7280}}"
-        ".a{{font-size:10px;text-anchor:end;fill:#6b7280}}"
-        ".lim{{font-size:10px;text-anchor:end;fill:#dc2626}}</style>"
         "<title>{}</title>{}{}{}{}{}"
         '<text x="{}" y="10" class="a" style="text-anchor:start">{}</text></svg>',
         width,

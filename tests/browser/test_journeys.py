@@ -183,6 +183,18 @@ def test_enterprise_on_a_phone_sees_its_order_uploads_evidence_and_downloads_a_n
     assert order.status == RectificationOrder.Status.EVIDENCE_SUBMITTED
 
 
+# True once the phone's draft store (IndexedDB) holds a draft with the given value.
+KEPT_ON_THE_PHONE = """(value) => new Promise((resolve) => {
+  const open = indexedDB.open("govern-drafts");
+  open.onsuccess = () => {
+    const all = open.result.transaction("visits").objectStore("visits").getAll();
+    all.onsuccess = () => resolve(all.result.some((d) => Object.values(d.values).includes(value)));
+    all.onerror = () => resolve(false);
+  };
+  open.onerror = () => resolve(false);
+})"""
+
+
 def test_an_offline_draft_survives_a_reload_and_is_sent_with_conflicts_shown(session):
     """The network is cut at the factory gate: what is typed stays on the phone through a reload,
     and is sent when the network is back; a note changed on the server meanwhile is a conflict
@@ -209,8 +221,14 @@ def test_an_offline_draft_survives_a_reload_and_is_sent_with_conflicts_shown(ses
     page.locator(f"textarea[name=note_{first.pk}]").fill("离线：VOCs收集罩破损")
     page.locator(f"#item-{first.pk} label.outcome-fail").click()
     page.locator(f"textarea[name=note_{second.pk}]").fill("离线：台账齐全")
-    page.wait_for_timeout(700)
+    for _ in range(50):  # until it is in IndexedDB, not just typed (evaluate awaits the promise)
+        if page.evaluate(KEPT_ON_THE_PHONE, "离线：台账齐全"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the draft was not kept on the phone")
     page.reload()  # served by the service worker; the draft comes back from the phone's storage
+    page.locator("#offline-banner", has_text=re.compile("恢复|restored")).wait_for()
     assert page.locator(f"textarea[name=note_{first.pk}]").input_value() == "离线：VOCs收集罩破损"
     assert page.locator(f"#item-{first.pk} input[value=fail]").is_checked()
     s.shot("offline-restored")

@@ -41,6 +41,7 @@ def test_the_enterprise_page_shows_30_days_against_the_limit(client_for, manager
     html = page.content.decode()
     assert page.status_code == 200
     assert "在线监测" in html and '<svg class="chart hourly"' in html
+    assert "<style" not in html  # the CSP refuses style elements: the chart is styled by govern.css
     assert "GB 16297-1996 表2" in html  # the limit's legal source beside the chart
     assert "数据完整率" in html
     assert "超过限值" in html  # the exceedance hour counted

@@ -17,7 +17,11 @@ from PIL import Image, ImageDraw
 
 from deadlines.services import run_daily
 from demo.emergency import create_demo_emergency
-from demo.enforcement import create_demo_enforcement, create_demo_registers
+from demo.enforcement import (
+    create_demo_enforcement,
+    create_demo_registers,
+    create_demo_service_records,
+)
 from demo.evidence import create_demo_portal
 from demo.inspections import create_demo_inspections
 from demo.materials import create_demo_materials
@@ -262,6 +266,7 @@ class Command(BaseCommand):
                 create_demo_emergency(rng=rng, users=users)
                 self.progress("random inspections of last quarter and penalty cases")
                 create_demo_enforcement(rng=rng, users=users)
+                create_demo_service_records(rng=rng, users=users)
                 self.create_targets(rng=rng, manager=users["manager"])
                 self.create_cluster(rng=rng, users=users)
                 self.issue_grading_notices(users=users)
