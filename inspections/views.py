@@ -331,7 +331,7 @@ def _visit_detail(request, visit, inspectors):
             "closed_orders": visit.closed_orders.select_related("visit"),
             "addenda": visit.addenda.select_related("author"),
             "addendum_form": AddendumForm() if visit.is_submitted else None,
-            "signatures": visit.signatures.all(),
+            "signatures": visit.signatures.order_by("-role", "signed_at", "id"),  # the party first
             **_alert_context(visit),
             **_source_context(visit, request.user),
         },
