@@ -170,32 +170,19 @@ def notice_batch_issue(*, district, by) -> NoticeBatch:
             tier: today + timedelta(days=TierPolicy.terms_for(tier).remediation_deadline_days)
             for tier in {a.tier for a in assessments.values()}
         }
-        batch = NoticeBatch.objects.create(
-            kind=NoticeKind.GRADING, district=district, total=len(enterprises), created_by=by
-        )
-        numbers = _take_numbers(NoticeKind.GRADING, today.year, len(enterprises))
-        now = clock.now()
-        Notice.objects.bulk_create(
-            [
-                Notice(
-                    kind=NoticeKind.GRADING,
-                    year=today.year,
-                    sequence=sequence,
-                    number=document_number(NoticeKind.GRADING, today.year, sequence),
-                    enterprise=enterprise,
-                    assessment=assessments[enterprise.current_assessment],
-                    deadline=deadlines[assessments[enterprise.current_assessment].tier],
-                    batch=batch,
-                    verification_code=_verification_code(),
-                    issued_by=by,
-                    issued_at=now,
-                )
-                for sequence, enterprise in zip(numbers, enterprises, strict=True)
+        return _batch_issue(
+            kind=NoticeKind.GRADING,
+            by=by,
+            district=district,
+            rows=[
+                {
+                    "enterprise": enterprise,
+                    "assessment": assessments[enterprise.current_assessment],
+                    "deadline": deadlines[assessments[enterprise.current_assessment].tier],
+                }
+                for enterprise in enterprises
             ],
-            batch_size=1000,
         )
-        publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
-    return batch
 
 
 def instruction_notices_issue(*, warning_id: int, instruction_ids, by) -> NoticeBatch:
@@ -206,34 +193,44 @@ def instruction_notices_issue(*, warning_id: int, instruction_ids, by) -> Notice
         Instruction.objects.filter(pk__in=list(instruction_ids)).order_by("enterprise_id", "pk")
     )
     with transaction.atomic():
-        today = clock.today()
-        batch = NoticeBatch.objects.create(
+        return _batch_issue(
             kind=NoticeKind.EMERGENCY,
+            by=by,
             warning_id=warning_id,
-            total=len(instructions),
-            created_by=by,
-        )
-        numbers = _take_numbers(NoticeKind.EMERGENCY, today.year, len(instructions))
-        now = clock.now()
-        Notice.objects.bulk_create(
-            [
-                Notice(
-                    kind=NoticeKind.EMERGENCY,
-                    year=today.year,
-                    sequence=sequence,
-                    number=document_number(NoticeKind.EMERGENCY, today.year, sequence),
-                    enterprise_id=instruction.enterprise_id,
-                    instruction=instruction,
-                    batch=batch,
-                    verification_code=_verification_code(),
-                    issued_by=by,
-                    issued_at=now,
-                )
-                for sequence, instruction in zip(numbers, instructions, strict=True)
+            rows=[
+                {"enterprise_id": instruction.enterprise_id, "instruction": instruction}
+                for instruction in instructions
             ],
-            batch_size=1000,
         )
-        publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
+
+
+def _batch_issue(*, kind: str, by, rows: list[dict], **batch_fields) -> NoticeBatch:
+    """Notices numbered together, inside the caller's transaction: one batch, the numbers taken in
+    one step under the sequence lock, the notices inserted in bulk (a few statements for any number).
+    ``rows`` are each notice's own fields: its enterprise, the record it is about, its deadline.
+    The PDFs are rendered after commit by the batch workers (``NoticeBatchIssued``)."""
+    today = clock.today()
+    batch = NoticeBatch.objects.create(kind=kind, total=len(rows), created_by=by, **batch_fields)
+    numbers = _take_numbers(kind, today.year, len(rows))
+    now = clock.now()
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                kind=kind,
+                year=today.year,
+                sequence=sequence,
+                number=document_number(kind, today.year, sequence),
+                batch=batch,
+                verification_code=_verification_code(),
+                issued_by=by,
+                issued_at=now,
+                **fields,
+            )
+            for sequence, fields in zip(numbers, rows, strict=True)
+        ],
+        batch_size=1000,
+    )
+    publish(events.NoticeBatchIssued(batch_id=batch.pk, by_id=by.pk))
     return batch
 
 
