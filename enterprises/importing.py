@@ -303,12 +303,43 @@ def _choice_value(key: str, value: str) -> str:
     return _choice_names(key).get(value.strip().lower().replace("级", ""), value.strip())
 
 
+ENGLISH_SUFFIXES = (" district", " county", " city")
+CHINESE_SUFFIXES = ("区", "县", "市")
+
+
+def _name_forms(item) -> set[str]:
+    """The ways a row may name a reference: its Chinese name, English name and code, and for a
+    district also without its kind (晋江 for 晋江市, Jinjiang for Jinjiang City) and an English name
+    without its apostrophe (Nanan for Nan'an)."""
+    forms = {item.name.strip().lower(), item.name_en.strip().lower(), item.code.strip().lower()}
+    for name in list(forms):
+        forms.add(name.replace("'", "").replace("’", ""))
+        for suffix in ENGLISH_SUFFIXES:
+            if name.endswith(suffix):
+                forms.add(name.removesuffix(suffix).replace("'", ""))
+                forms.add(name.removesuffix(suffix))
+        if len(name) > 2 and name.endswith(CHINESE_SUFFIXES):
+            forms.add(name[:-1])
+    return {f for f in forms if f}
+
+
 def reference_lookup(model) -> dict[str, object]:
-    """Map a reference table's Chinese name, English name and code (lower-cased) to its rows."""
-    lookup = {}
-    for item in model.objects.all():
+    """Map each way of naming a reference (lower-cased) to its row; a short form two rows share is
+    dropped, so it is reported as unknown rather than guessed."""
+    lookup: dict[str, object] = {}
+    taken: set[str] = set()
+    items = list(model.objects.all())
+    exact = {n.strip().lower() for i in items for n in (i.name, i.name_en, i.code)}
+    for item in items:
+        for form in _name_forms(item):
+            if form in lookup and lookup[form] is not item and form not in exact:
+                taken.add(form)
+            lookup.setdefault(form, item)
+    for item in items:  # the exact names always win
         for name in (item.name, item.name_en, item.code):
             lookup[name.strip().lower()] = item
+    for form in taken - exact:
+        lookup.pop(form, None)
     return lookup
 
 

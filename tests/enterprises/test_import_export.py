@@ -189,3 +189,28 @@ def test_row_messages_name_the_column_with_chinese_punctuation(manager):
     messages = [m for row in report.bad_rows for m in row.errors]
     assert any("：" in m for m in messages)
     assert not any(": " in m for m in messages)  # no English colon and stray space
+
+
+@pytest.mark.django_db
+def test_districts_are_found_without_their_kind_or_apostrophe(manager):
+    """晋江 for 晋江市, Nanan for Nan'an City, Hui'an for Hui'an County; exact names still work."""
+    from enterprises.validators import uscc_check_character
+
+    def code(n: int) -> str:
+        body = f"91350500MA2Y{n:05d}"
+        return body + uscc_check_character(body)
+
+    names = ["晋江", "Nanan", "Hui'an", "丰泽区"]
+    rows = [
+        [f"简称测试{i}有限公司", code(i), "制鞋", district, "1号", "王", "否", "1"]
+        for i, district in enumerate(names)
+    ]
+    report = enterprise_import(upload=csv_file(rows), by=manager, skip_bad_rows=False)
+    assert report.committed, [r.errors for r in report.bad_rows]
+    found = dict(Enterprise.objects.values_list("name", "district__code"))
+    assert [found[f"简称测试{i}有限公司"] for i in range(4)] == [
+        "jinjiang",
+        "nanan",
+        "huian",
+        "fengze",
+    ]
