@@ -20,13 +20,16 @@ from django.utils.translation import gettext as _
 
 from govern import roles
 
+from . import mapping
 from .models import (
     CONDITION_MESSAGES,
     ClosureCheck,
     ClosureRecord,
     DischargePermit,
+    District,
     Enterprise,
     GovernancePath,
+    IndustrialPark,
     RelocationMilestone,
     RelocationProject,
     ScatteredCluster,
@@ -303,3 +306,37 @@ def current_permit(*, enterprise_id: int):
         .order_by("-valid_until", "-id")
         .first()
     )
+
+
+def map_base() -> dict:
+    """For the map and the map picker: the drawn city: district areas with their names, built-up areas, parks."""
+    project = mapping.projection()
+    districts = {d.code: d for d in District.objects.all()}
+    parks = IndustrialPark.objects.all()
+    return {
+        "width": project.width,
+        "height": project.height,
+        "districts": [
+            {
+                "code": code,
+                "name": districts[code].name if code in districts else code,
+                "path": mapping.path(cell),
+                "centre": mapping.district_centre(code),
+            }
+            for code, cell in mapping.district_cells().items()
+        ],
+        "built_up": [
+            {"name": a["name"], "path": mapping.path(a["points"])} for a in mapping.built_up_areas()
+        ],
+        "parks": [
+            {"name": park.name, "x": at[0], "y": at[1]}
+            for park in parks
+            if (at := mapping.park_point(park.code))
+        ],
+        "bounds": {
+            "west": project.west,
+            "north": project.north,
+            "scale": project.scale,
+            "cos": project.cos_lat,
+        },
+    }

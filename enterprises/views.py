@@ -46,7 +46,6 @@ from .models import (
     ClosureEvidence,
     District,
     ImportJob,
-    IndustrialPark,
     RelocationEvidence,
     RelocationMilestone,
     RemediationTask,
@@ -116,7 +115,7 @@ def enterprise_map_view(request):
     )
     query = request.GET.copy()
     query.pop("colour", None)
-    base = _map_base()
+    base = selectors.map_base()
     # A district chosen in the filter fills the map: the view box is its area, points keep their size.
     district = filterset.form.cleaned_data.get("district") if filterset.form.is_valid() else None
     cell = mapping.district_cells().get(district.code) if district else None
@@ -148,40 +147,6 @@ def enterprise_map_view(request):
             "query": query.urlencode(),
         },
     )
-
-
-def _map_base() -> dict:
-    """The drawn city: district areas with their names, built-up areas, parks."""
-    project = mapping.projection()
-    districts = {d.code: d for d in District.objects.all()}
-    parks = IndustrialPark.objects.all()
-    return {
-        "width": project.width,
-        "height": project.height,
-        "districts": [
-            {
-                "code": code,
-                "name": districts[code].name if code in districts else code,
-                "path": mapping.path(cell),
-                "centre": mapping.district_centre(code),
-            }
-            for code, cell in mapping.district_cells().items()
-        ],
-        "built_up": [
-            {"name": a["name"], "path": mapping.path(a["points"])} for a in mapping.built_up_areas()
-        ],
-        "parks": [
-            {"name": park.name, "x": at[0], "y": at[1]}
-            for park in parks
-            if (at := mapping.park_point(park.code))
-        ],
-        "bounds": {
-            "west": project.west,
-            "north": project.north,
-            "scale": project.scale,
-            "cos": project.cos_lat,
-        },
-    }
 
 
 @login_required
@@ -222,7 +187,7 @@ def enterprise_create_view(request):
     return render(
         request,
         "enterprises/form.html",
-        {"form": form, "title": _("Register an enterprise"), "base": _map_base()},
+        {"form": form, "title": _("Register an enterprise"), "base": selectors.map_base()},
     )
 
 
@@ -247,7 +212,7 @@ def enterprise_edit_view(request, pk: int):
             "form": form,
             "title": _("Edit %(name)s") % {"name": enterprise.name},
             "enterprise": enterprise,
-            "base": _map_base(),
+            "base": selectors.map_base(),
         },
     )
 

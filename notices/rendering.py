@@ -193,10 +193,16 @@ def notice_deadline(
     return None
 
 
-def notice_html(notice: Notice) -> str:
-    """The notice's HTML, always in Chinese (the bureau's language), whoever's request renders it."""
+def notice_html(notice: Notice, *, for_browser: bool = False) -> str:
+    """The notice's HTML, always in Chinese (the bureau's language), whoever's request renders it.
+
+    ``for_browser``: set in the system's CJK serif, since the prepared font is a file for
+    WeasyPrint that a web page may not load."""
     with translation.override("zh-hans"):
-        return render_to_string(f"notices/{notice.kind}.html", _context(notice))
+        context = _context(notice)
+        if for_browser:
+            context["font_faces"] = ""
+        return render_to_string(f"notices/{notice.kind}.html", context)
 
 
 def _context(notice: Notice) -> dict:
@@ -239,8 +245,4 @@ def preview_html(*, kind: str, enterprise, by, **links) -> str:
         issued_at=clock.now(),
         **links,
     )
-    with translation.override("zh-hans"):
-        # In the browser the notice is set in the system's CJK serif: the prepared font is a file
-        # for WeasyPrint, which a web page may not load.
-        context = {**_context(notice), "font_faces": ""}
-        return render_to_string(f"notices/{kind}.html", context)
+    return notice_html(notice, for_browser=True)

@@ -17,9 +17,8 @@ from govern.events import publish
 from govern.models import StoredFileBase
 from govern.uploads import IMAGE_KINDS, PDF, accept_upload, store_by_hash
 
-from . import events, rendering
+from . import events, rendering, selectors
 from .models import Notice, NoticeBatch, NoticeKind, NoticeSequence, NoticeService, ServiceMethod
-from .selectors import grading_batch_candidates
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -122,12 +121,10 @@ def grading_notice_issue(*, enterprise: Enterprise, by, batch: NoticeBatch | Non
         # The row lock makes simultaneous requests (a double click, twenty tabs) queue here, so the
         # second sees the first one's notice; the unique constraint is the last line of defence.
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        assessment = enterprise.assessments.order_by("-assessed_at", "-id").first()
+        assessment = selectors.current_assessment(enterprise=enterprise)
         if assessment is None or not enterprise.tier:
             raise InvalidInput(_("The enterprise has not been graded."))
-        if Notice.objects.filter(
-            kind=NoticeKind.GRADING, assessment=assessment, supersedes__isnull=True
-        ).exists():
+        if selectors.grading_notice_of(assessment=assessment) is not None:
             raise already
         try:
             with transaction.atomic():
@@ -154,11 +151,13 @@ def notice_batch_issue(*, district, by) -> NoticeBatch:
         # Lock the candidates: a single grading notice issued meanwhile waits, then finds this one.
         locked = list(
             Enterprise.objects.select_for_update()
-            .filter(pk__in=grading_batch_candidates(district=district).values("pk"))
+            .filter(pk__in=selectors.grading_batch_candidates(district=district).values("pk"))
             .values_list("pk", flat=True)
         )
         enterprises = list(
-            grading_batch_candidates(district=district).filter(pk__in=locked).order_by("name", "id")
+            selectors.grading_batch_candidates(district=district)
+            .filter(pk__in=locked)
+            .order_by("name", "id")
         )
         if not enterprises:
             raise InvalidInput(
